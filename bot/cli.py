@@ -1,0 +1,170 @@
+"""Command line: ``python -m bot ask | quote | check | eval | run``.
+
+Thin: each command parses its arguments, calls the retrieval layer and prints. Heavy imports happen
+inside the commands so that ``ask`` starts fast and ``run`` alone pulls in discord.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bot.retrieval.knowledge_base import KnowledgeBase
+    from bot.settings import Settings
+
+EXIT_OK = 0
+EXIT_INVALID_KNOWLEDGE = 1
+EXIT_USAGE = 2
+
+EXAMPLE = 'python -m bot ask "Who sued Sheriff Baca?"'
+
+
+class CommandError(Exception):
+    """A problem to report on standard error, with the exit code to use."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings() -> Settings:
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise CommandError(str(error)) from None
+
+
+def _knowledge_dir(args: argparse.Namespace) -> Path:
+    if args.knowledge is not None:
+        return Path(args.knowledge)
+    return _settings().knowledge_dir
+
+
+def load_knowledge_base(directory: Path) -> KnowledgeBase:
+    """The knowledge base in ``directory``, or a CommandError listing every problem."""
+    from bot.retrieval.documents import load_directory
+    from bot.retrieval.knowledge_base import KnowledgeBase
+
+    report = load_directory(directory)
+    if not report.ok:
+        problems = "\n".join(str(p) for p in report.errors) or f"{directory}: no documents"
+        raise CommandError(f"{problems}\nThe knowledge base is not usable.", EXIT_INVALID_KNOWLEDGE)
+    return KnowledgeBase(report.documents)
+
+
+def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    if args.question == ["-"]:
+        for line in stdin:
+            yield line.rstrip("\r\n")
+    else:
+        yield " ".join(args.question)
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """Answer questions with cited passages."""
+    from bot.replies.plain import format_result
+
+    if args.k < 1:
+        raise CommandError("-k must be at least 1")
+    single = args.question != ["-"]
+    if single and not " ".join(args.question).strip() and not args.json:
+        raise CommandError(f"Please ask a question, for example: {EXAMPLE}")
+    knowledge_base = load_knowledge_base(_knowledge_dir(args))
+    for number, question in enumerate(_questions(args, stdin)):
+        result = knowledge_base.search(question, args.k)
+        if args.json:
+            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        else:
+            if not single:
+                out.write(("\n" if number else "") + f"Q: {question}\n")
+            out.write(format_result(result) + "\n")
+        out.flush()
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """Validate the knowledge directory and print what it holds."""
+    from bot.retrieval.documents import load_directory
+    from bot.retrieval.passages import build_passages
+
+    directory = _knowledge_dir(args)
+    report = load_directory(directory)
+    for problem in report.problems:
+        out.write(f"{problem}\n")
+    passages = build_passages(report.documents)
+    out.write(f"{directory}: {len(report.documents)} documents, {len(passages)} passages")
+    out.write(f", {len(report.errors)} errors, {len(report.warnings)} warnings\n")
+    return EXIT_OK if report.ok else EXIT_INVALID_KNOWLEDGE
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """Score a question file against the knowledge base."""
+    from bot.retrieval.evaluation import evaluate, load_cases
+
+    try:
+        cases = load_cases(args.file)
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot read questions: {error}") from None
+    knowledge_base = load_knowledge_base(_knowledge_dir(args))
+    report = evaluate(knowledge_base, cases)
+    out.write("\n".join(report.lines()) + "\n")
+    if args.show_misses:
+        for question in report.misses:
+            out.write(f"miss@1: {question}\n")
+        for question in report.false_answers:
+            out.write(f"answered but unanswerable: {question}\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Answer questions about news articles, with citations."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def knowledge_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--knowledge", metavar="DIR", help="knowledge directory (default: BOT_KNOWLEDGE_DIR or knowledge)"
+        )
+
+    ask = commands.add_parser("ask", help="answer a question from the knowledge base")
+    ask.add_argument("question", nargs="+", help='the question; "-" reads one question a line from stdin')
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
+    ask.add_argument("-k", type=int, default=3, metavar="N", help="passages to return (default 3)")
+    knowledge_option(ask)
+    ask.set_defaults(handler=cmd_ask)
+
+    check = commands.add_parser("check", help="validate the knowledge directory")
+    knowledge_option(check)
+    check.set_defaults(handler=cmd_check)
+
+    evaluation = commands.add_parser("eval", help="score a question file (JSON Lines or SQuAD)")
+    evaluation.add_argument("file", help="question file")
+    evaluation.add_argument("--show-misses", action="store_true", help="list the questions missed")
+    knowledge_option(evaluation)
+    evaluation.set_defaults(handler=cmd_eval)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """Run one command; return its exit code."""
+    out = out or sys.stdout
+    stdin = stdin or sys.stdin
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args, out, stdin)
+    except CommandError as error:
+        sys.stderr.write(f"{error}\n")
+        return error.code
+    except BrokenPipeError:
+        return EXIT_OK
+    return code

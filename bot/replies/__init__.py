@@ -1,0 +1,1 @@
+"""Pure formatting of retrieval results for people: terminal text and Discord messages."""

@@ -1,0 +1,304 @@
+"""Loading and validating the knowledge directory.
+
+A knowledge directory holds ``*.md`` and ``*.txt`` files: optional YAML front matter (``title``,
+``author``, ``published``, ``source``, ``url``, ``summary``) and a body of paragraphs separated by blank
+lines. Every file is checked; problems are collected as ``file:line: what is wrong`` and the caller
+decides what to do with them (list them, or refuse the whole set).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from bot.retrieval.text import collapse_whitespace
+
+SUFFIXES = (".md", ".txt")
+TRASH_DIR = ".trash"
+FRONT_MATTER_KEYS = frozenset({"title", "author", "published", "source", "url", "summary"})
+
+_FENCE = "---"
+_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one knowledge file, located to a line."""
+
+    path: str
+    line: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a document body, numbered from 1 in reading order."""
+
+    number: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A validated knowledge file."""
+
+    doc_id: str
+    path: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    author: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    summary: str | None = None
+
+    @property
+    def byline(self) -> str:
+        """The byline as newspapers print it, "By Jorge Rivas Dec 05, 2012 · Colorlines", or what is known."""
+        line = " ".join(
+            part
+            for part in (
+                f"By {self.author}" if self.author else "",
+                self.published.strftime("%b %d, %Y") if self.published else "",
+            )
+            if part
+        )
+        return " · ".join(part for part in (line, self.source or "") if part)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What was found in a knowledge directory: the documents that loaded and every problem."""
+
+    directory: str
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems that make the set unusable as a whole."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems worth telling a moderator about that do not stop loading."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when there is at least one document and no error."""
+        return bool(self.documents) and not self.errors
+
+
+class KnowledgeError(Exception):
+    """The knowledge base could not be built; ``problems`` says why, file by file."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "no documents")
+
+
+def format_date(day: dt.date) -> str:
+    """A date as readers write it: "December 5, 2012"."""
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe id: lower case letters, digits and single hyphens."""
+    return _SLUG_RE.sub("-", text.lower()).strip("-") or "document"
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """The knowledge files of ``directory`` in a stable order, trash and hidden files left out."""
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def load_directory(directory: str | Path) -> LoadReport:
+    """Read and validate every knowledge file in ``directory``; never raises for a bad file."""
+    root = Path(directory)
+    shown = str(root)
+    if not root.is_dir():
+        problem = Problem(shown, 0, "knowledge directory not found")
+        return LoadReport(shown, (), (problem,))
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for path in knowledge_files(root):
+        raw = path.read_bytes()
+        document, found = parse_document(raw, str(path), doc_id=slugify(path.stem))
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    problems.extend(_duplicate_titles(documents))
+    if not documents and not problems:
+        problems.append(Problem(shown, 0, "no .md or .txt files"))
+    return LoadReport(shown, tuple(documents), tuple(problems))
+
+
+def _duplicate_titles(documents: list[Document]) -> list[Problem]:
+    seen: dict[str, Document] = {}
+    problems = []
+    for document in documents:
+        key = document.title.casefold()
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                Problem(document.path, 1, f"duplicate title {document.title!r} (also in {first.path})")
+            )
+        else:
+            seen[key] = document
+    return problems
+
+
+def parse_document(raw: bytes, path: str, doc_id: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Parse one knowledge file's bytes; return the document (None when unusable) and its problems."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"not UTF-8 (byte 0x{raw[error.start]:02x})")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body_start, problems = _front_matter(text, path)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    lines = text.split("\n")[body_start:]
+    paragraphs = _paragraphs(lines, first_line=body_start + 1)
+    title = meta.get("title")
+    if title is None and paragraphs:
+        first = paragraphs[0]
+        heading = _HEADING_RE.match(first.text)
+        title = heading.group(1) if heading else first.text
+        if heading or len(paragraphs) > 1:
+            paragraphs = paragraphs[1:]
+    paragraphs = [
+        Paragraph(n, p.text, p.line)
+        for n, p in enumerate((p for p in paragraphs if not _HEADING_RE.match(p.text)), start=1)
+    ]
+    if not paragraphs:
+        return None, [*problems, Problem(path, body_start + 1, "empty body: no paragraphs")]
+    published = meta.get("published")
+    document = Document(
+        doc_id=doc_id or slugify(Path(path).stem),
+        path=path,
+        title=collapse_whitespace(str(title)),
+        paragraphs=tuple(paragraphs),
+        author=_text(meta, "author"),
+        published=published if isinstance(published, dt.date) else None,
+        source=_text(meta, "source"),
+        url=_text(meta, "url"),
+        summary=_text(meta, "summary"),
+    )
+    return document, problems
+
+
+def _text(meta: dict[str, object], key: str) -> str | None:
+    value = meta.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _front_matter(text: str, path: str) -> tuple[dict[str, object], int, list[Problem]]:
+    """Parse the YAML front matter; return its values, the body's first line index and problems."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != _FENCE:
+        return {}, 0, []
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in (_FENCE, "..."))
+    except StopIteration:
+        return {}, 0, [Problem(path, 1, "front matter opened with '---' but never closed")]
+    block = "\n".join(lines[1:end])
+    try:
+        data = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = 2 + (mark.line if mark is not None else 0)
+        reason = getattr(error, "problem", None) or str(error)
+        return {}, end + 1, [Problem(path, line, f"bad front matter: {reason}")]
+    if not isinstance(data, dict):
+        return {}, end + 1, [Problem(path, 2, "bad front matter: expected 'key: value' lines")]
+    return _check_meta(data, lines, path, end)
+
+
+def _key_line(lines: list[str], key: str, end: int) -> int:
+    for i in range(1, end):
+        if lines[i].lstrip().startswith(f"{key}:"):
+            return i + 1
+    return 2
+
+
+def _check_meta(
+    data: dict[object, object], lines: list[str], path: str, end: int
+) -> tuple[dict[str, object], int, list[Problem]]:
+    meta: dict[str, object] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        name = str(key)
+        line = _key_line(lines, name, end)
+        if name not in FRONT_MATTER_KEYS:
+            known = ", ".join(sorted(FRONT_MATTER_KEYS))
+            message = f"unknown front matter key {name!r} (known: {known})"
+            problems.append(Problem(path, line, message, "warning"))
+            continue
+        if value is None:
+            continue
+        if name == "published":
+            day = _as_date(value)
+            if day is None:
+                message = f"published must be a date like 2012-12-05, not {value!r}"
+                problems.append(Problem(path, line, message))
+            meta[name] = day
+            continue
+        if isinstance(value, (dict, list)):
+            problems.append(Problem(path, line, f"{name} must be text, not a {type(value).__name__}"))
+            continue
+        text = collapse_whitespace(str(value))
+        if name == "url" and not re.match(r"https?://\S+$", text):
+            problems.append(Problem(path, line, f"url must start with http:// or https://, not {text!r}"))
+            continue
+        if name == "title" and not text:
+            problems.append(Problem(path, line, "title is empty"))
+            continue
+        meta[name] = text
+    return meta, end + 1, problems
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _paragraphs(lines: list[str], first_line: int) -> list[Paragraph]:
+    """Paragraphs separated by blank lines; the lines of one paragraph are joined with spaces."""
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    start = first_line
+    for offset, line in enumerate([*lines, ""]):
+        if line.strip():
+            if not current:
+                start = first_line + offset
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(Paragraph(len(paragraphs) + 1, collapse_whitespace(" ".join(current)), start))
+            current = []
+    return paragraphs

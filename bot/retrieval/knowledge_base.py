@@ -1,0 +1,227 @@
+"""The search API: a question in, cited passages (or an honest "not covered") out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.retrieval import proximity
+from bot.retrieval.documents import Document, KnowledgeError, load_directory
+from bot.retrieval.passages import Passage, build_passages
+from bot.retrieval.ranking import K1, B, BM25Index
+from bot.retrieval.spelling import Speller
+from bot.retrieval.text import normalise, search_words, term
+
+DEFAULT_K = 3
+
+# A question is answered when the best passage earns at least this share of what the question's own
+# words could earn (see ``KnowledgeBase._relevance``). Calibrated with ``python -m bot eval`` on
+# tests/data/article_dev.jsonl (61 answerable, 32 unanswerable questions): at 0.20 no answerable
+# question is refused; every question that shares no content word with the article is refused, but
+# near-topic ones ("what's the population of los angeles county") share enough words to pass, and
+# raising the bar refuses answerable questions before it refuses more of those (0.30: 6 answerable
+# refused for 69% abstention; 0.40: 10 for 75%). Being told "not covered" when the article does
+# answer is the worse failure for a reader, so the bar sits at the start of the overlap.
+ANSWER_THRESHOLD = 0.20
+
+# Further passages are shown only when they are at least this fraction as relevant as the best one,
+# so an answer is not padded with paragraphs that merely share a name with the question.
+SUPPORT_RATIO = 0.5
+
+# Questions are cut to this many characters before analysis: longer text is not a question, and
+# the cut keeps the work per query bounded.
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage that answers a question."""
+
+    passage: Passage
+    score: float
+    relevance: float
+    best_sentence: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The passage as in the ``ask --json`` contract."""
+        citation = self.passage.citation
+        return {
+            "text": self.passage.text,
+            "citation": str(citation),
+            "document": citation.document,
+            "paragraph": self.passage.paragraph,
+            "score": round(self.score, 6),
+            "best_sentence": self.best_sentence,
+            "url": citation.url,
+            "passage_id": self.passage.passage_id,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What the knowledge base says about a question."""
+
+    question: str
+    answered: bool
+    hits: tuple[Hit, ...]
+    elapsed_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"question", "answered", "passages", "elapsed_ms"}``, as printed by ``ask --json``."""
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "passages": [hit.to_json() for hit in self.hits],
+            "elapsed_ms": round(self.elapsed_ms, 3),
+        }
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word of a question as the index sees it."""
+
+    word: str
+    term: str | None
+    weight: float
+
+
+class KnowledgeBase:
+    """Passages of a set of documents, ranked with BM25 against questions."""
+
+    def __init__(self, documents: Sequence[Document], k1: float = K1, b: float = B) -> None:
+        if not documents:
+            raise KnowledgeError([])
+        self.documents: tuple[Document, ...] = tuple(documents)
+        self.passages: tuple[Passage, ...] = tuple(build_passages(self.documents))
+        analysed = [search_words(p.search_text) for p in self.passages]
+        self.index = BM25Index([[token for _, token in words] for words in analysed], k1=k1, b=b)
+        self.speller = Speller(pair for words in analysed for pair in words)
+
+    @classmethod
+    def from_directory(cls, directory: str | Path) -> KnowledgeBase:
+        """Load ``directory``; raise ``KnowledgeError`` listing every problem if any file is bad."""
+        report = load_directory(directory)
+        if not report.ok:
+            raise KnowledgeError(report.errors)
+        return cls(report.documents)
+
+    def document(self, doc_id: str) -> Document:
+        """The document with id ``doc_id``."""
+        return next(d for d in self.documents if d.doc_id == doc_id)
+
+    def analyse(self, question: str) -> list[QueryTerm]:
+        """The question's words mapped to index terms: known, split, corrected or unknown."""
+        index = self.index
+        rare = index.unknown_term_idf()
+        analysed: list[QueryTerm] = []
+        for word, token in search_words(question[:MAX_QUERY_CHARS]):
+            if token in index.vocabulary:
+                analysed.append(QueryTerm(word, token, float(index.idf[index.vocabulary[token]])))
+                continue
+            parts = self._split_compound(word)
+            if parts:
+                for part in parts:
+                    analysed.append(QueryTerm(word, part, float(index.idf[index.vocabulary[part]])))
+                continue
+            corrected = self.speller.correct(word)
+            if corrected is not None and corrected in index.vocabulary:
+                analysed.append(QueryTerm(word, corrected, float(index.idf[index.vocabulary[corrected]])))
+            else:
+                analysed.append(QueryTerm(word, None, rare))
+        return analysed
+
+    def _split_compound(self, word: str) -> tuple[str, str] | None:
+        """Split a run-together word ("trustact") into two indexed words, if it is one."""
+        vocabulary = self.index.vocabulary
+        for cut in range(3, len(word) - 2):
+            left, right = term(word[:cut]), term(word[cut:])
+            if left in vocabulary and right in vocabulary:
+                return left, right
+        return None
+
+    def _relevance(self, matched: float, terms: Sequence[QueryTerm]) -> float:
+        """``matched`` as a share of what the question's terms earn, each found once, in a passage.
+
+        The yard stick is the question's own: every content word of it counts, including words the
+        knowledge base has never seen (at the weight of a rare word), so a question that only shares
+        "Los Angeles" with the article scores low however big the knowledge base is. A passage that
+        repeats the question's words, or is short, can score above 1.
+        """
+        attainable = sum(self.index.reference_contribution(t.weight) for t in terms)
+        return matched / attainable if attainable > 0 else 0.0
+
+    def _candidates(self, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
+        """Up to ``k`` passages as ``(index, matched score)``, best first.
+
+        First stage: exact BM25 over every passage. Second stage: the best ``proximity.CANDIDATES``
+        are re-ordered by BM25 plus a bonus for question words standing close together.
+        """
+        vocabulary = self.index.vocabulary
+        tokens = [t.term for t in terms if t.term is not None]
+        if not tokens or k <= 0:
+            return []
+        matched = self.index.matched_scores(tokens)
+        first = self.index.top(matched, max(k, proximity.CANDIDATES))
+        weights = {vocabulary[t.term]: t.weight for t in terms if t.term is not None}
+        scored = [
+            (i, score + proximity.WEIGHT * proximity.window_score(self.index.sequence(i), weights))
+            for i, score in zip(first.indices, first.scores, strict=True)
+            if score > 0
+        ]
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        return [(i, float(matched[i])) for i, _ in scored[:k]]
+
+    def search(self, question: str, k: int = DEFAULT_K) -> SearchResult:
+        """The ``k`` most relevant passages for ``question``, or ``answered=False`` with none."""
+        started = time.perf_counter()
+        terms = self.analyse(question)
+        candidates = self._candidates(terms, k)
+        hits: list[Hit] = []
+        if candidates:
+            best_matched = max(score for _, score in candidates)
+            if self._relevance(best_matched, terms) >= ANSWER_THRESHOLD:
+                base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
+                for i, score in candidates:
+                    if score < SUPPORT_RATIO * best_matched:
+                        continue
+                    passage = self.passages[i]
+                    hits.append(
+                        Hit(
+                            passage=passage,
+                            score=score + base,
+                            relevance=self._relevance(score, terms),
+                            best_sentence=self.best_sentence(passage, terms),
+                        )
+                    )
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResult(question, bool(hits), tuple(hits), elapsed)
+
+    def rank(self, question: str, k: int) -> list[Passage]:
+        """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
+        return [self.passages[i] for i, _ in self._candidates(self.analyse(question), k)]
+
+    def relevance(self, question: str) -> float:
+        """How well the best passage covers ``question``: the quantity abstention is decided on."""
+        terms = self.analyse(question)
+        candidates = self._candidates(terms, 1)
+        return self._relevance(candidates[0][1], terms) if candidates else 0.0
+
+    @staticmethod
+    def best_sentence(passage: Passage, terms: Iterable[QueryTerm]) -> str:
+        """The sentence of ``passage`` that covers most of the question's weight (first on a tie)."""
+        weights = {t.term: t.weight for t in terms if t.term is not None}
+        best, best_score = passage.sentences[0], 0.0
+        for sentence, indexed in passage.searchable_sentences:
+            found = {token for _, token in search_words(indexed)}
+            score = sum(w for term, w in weights.items() if term in found)
+            if score > best_score:
+                best, best_score = sentence, score
+        return best
+
+
+def passage_text_contains(passage: Passage, needle: str) -> bool:
+    """True when ``needle`` occurs in the passage, compared after quote and space normalisation."""
+    return normalise(needle) in normalise(passage.text)

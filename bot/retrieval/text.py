@@ -1,0 +1,210 @@
+"""Text handling shared by every index: normalisation, sentences and search tokens.
+
+Tokenisation is kept apart from ranking so that the same rules apply to passages, quotes and
+questions, and so that the rules can be tested on their own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pysbd
+import Stemmer
+from lemminflect import getAllLemmas
+from pysbd.lang.english import English
+
+# pysbd knows "Gen." and "Dec." but not the newsroom abbreviation "Atty." ("Atty. Gen. Kamala Harris").
+for _abbreviation in ("atty",):
+    if _abbreviation not in English.Abbreviation.ABBREVIATIONS:
+        English.Abbreviation.ABBREVIATIONS.append(_abbreviation)
+        English.Abbreviation.PREPOSITIVE_ABBREVIATIONS.append(_abbreviation)
+
+_PUNCTUATION_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+    }
+)
+
+# English stop words: function words that carry no topic, plus the question words and chat filler
+# that Discord questions are made of ("so what did ... actually say"). Verbs of saying are here too:
+# in a news article nearly every paragraph "said" or "told" something, so they only add noise.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can could couldn't did didn't do does doesn't doing
+    don't down during each few for from further had hadn't has hasn't have haven't having he he'd
+    he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in
+    into is isn't it it's its itself just let's me more most mustn't my myself no nor not of off
+    on once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
+    should shouldn't so some such than that that's the their theirs them themselves then there
+    there's these they they'd they'll they're they've this those through to too under until up
+    very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
+    which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
+    you've your yours yourself yourselves
+    actually anybody anyone anything article basically does doing even ever every exactly get gets
+    getting go goes going gonna got hey hi hello kind kinda know like lol many mean much now per
+    please pls really say says said someone somebody something sort still stuff tell tells told
+    thanks thank thing things u ur wanna whats whose whos wat
+    """.split()
+)
+
+# Stop words are compared after apostrophes are dropped ("doesn't" is also typed "doesnt").
+STOP_WORDS = STOP_WORDS | frozenset(w.replace("'", "") for w in STOP_WORDS)
+
+_WORD_RE = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*", re.UNICODE)
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACE_RE = re.compile(r"\s+")
+_INNER_PUNCTUATION_RE = re.compile(r"[.,]")
+_HYPHENATED_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+
+_segmenter = pysbd.Segmenter(language="en", clean=False)
+_stemmer = Stemmer.Stemmer("english")
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` in NFKC with straight quotes and hyphens, without control characters.
+
+    Case is kept: sentence splitting and compound detection need it.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_MAP)
+    return _CONTROL_RE.sub(" ", text)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Join lines and runs of spaces into single spaces."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping the original characters of each one."""
+    text = text.strip()
+    if not text:
+        return []
+    sentences = [s.strip() for s in _segmenter.segment(text)]
+    return [s for s in sentences if s]
+
+
+def _word_forms(word: str) -> list[str]:
+    """The lower-case search forms of one written word (before stemming).
+
+    "TRUSTAct" and "TRUST Act" must meet, as must "low-level" and "low level": a compound gives
+    its parts and also the joined form.
+    """
+    if word.isalpha() and (word.islower() or word[1:].islower()):
+        return [word.lower()]
+    if word.lower().endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "")
+    if not word:
+        return []
+    if any(ch.isdigit() for ch in word):
+        # Numbers are kept whole ("20,000" -> "20000"), as are codes like "2012".
+        return [word.replace(",", "").lower()]
+    parts = [p for p in _INNER_PUNCTUATION_RE.split(word) if p]
+    forms: list[str] = []
+    for part in parts:
+        pieces = _CAMEL_RE.sub(" ", part).split()
+        forms.extend(p.lower() for p in pieces)
+        if len(pieces) > 1:
+            forms.append(part.lower())
+    if len(parts) > 1 and all(len(p) == 1 for p in parts):
+        # Initialisms: "L.A." is searched as "la".
+        forms = ["".join(parts).lower()]
+    return forms
+
+
+def fold_accents(text: str) -> str:
+    """``text`` without diacritics: "Céloron" is searched as "Celoron", as people type it."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word forms of ``text``, compounds split, stop words kept, not stemmed."""
+    text = fold_accents(normalise(text))
+    forms: list[str] = []
+    for match in _WORD_RE.finditer(text):
+        token = match.group()
+        hyphen_parts = token.split("-")
+        for part in hyphen_parts:
+            forms.extend(_word_forms(part))
+    return forms
+
+
+def _hyphen_joined(text: str) -> list[str]:
+    """Joined forms of hyphenated compounds: "low-level" also gives "lowlevel"."""
+    joined = []
+    for compound in _HYPHENATED_RE.findall(text):
+        joined.append(compound.replace("-", "").lower())
+    return joined
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of one lower-case word."""
+    return str(_stemmer.stemWord(word))
+
+
+def _irregular_lemma(word: str) -> str | None:
+    """The base verb of an irregular form ("said" -> "say", "wrote" -> "write"), else None.
+
+    Stemming cannot join "said" and "say"; lemminflect's tables can. Only words that are nothing but
+    a verb form are mapped: "found" (also a verb of its own) and "saw" (also a noun) stay as written.
+    """
+    lemmas = getAllLemmas(word)
+    verbs = lemmas.get("VERB")
+    if not verbs or any(word in forms for forms in lemmas.values()):
+        return None
+    return str(verbs[0])
+
+
+@lru_cache(maxsize=65536)
+def term(word: str) -> str:
+    """The index term of one lower-case word: its stem, irregular verb forms brought to their base."""
+    stemmed = stem(word)
+    if word.isalpha() and len(word) > 2:
+        lemma = _irregular_lemma(word)
+        if lemma is not None and stem(lemma) != stemmed:
+            return stem(lemma)
+    return stemmed
+
+
+def search_words(text: str) -> list[tuple[str, str]]:
+    """``(word, stem)`` pairs of the search tokens of ``text``: stop words out, compounds joined too."""
+    normalised = fold_accents(normalise(text))
+    found = [w for w in words(normalised) if w not in STOP_WORDS]
+    found.extend(_hyphen_joined(normalised))
+    return [(w, term(w)) for w in found]
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of ``text``: normalised, case-folded, compounds split, stop words out, stemmed."""
+    return [token for _, token in search_words(text)]
