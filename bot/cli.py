@@ -23,6 +23,16 @@ EXIT_USAGE = 2
 
 EXAMPLE = 'python -m bot ask "Who sued Sheriff Baca?"'
 
+NO_TOKEN = """No Discord token is set, so the bot cannot connect to Discord.
+
+To run it on Discord, set DISCORD_TOKEN (in the environment or in a .env file):
+    DISCORD_TOKEN=your-bot-token python -m bot run
+The README explains how to create the bot and get its token.
+
+To try it without Discord, ask from the terminal:
+    {example}
+"""
+
 
 class CommandError(Exception):
     """A problem to report on standard error, with the exit code to use."""
@@ -89,18 +99,71 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """Print direct quotations, by speaker and/or words, with citations.
+
+    Exit 0 whenever the lookup ran, also when nothing matched (the message says so; with ``--json``
+    the list is empty and the message goes to standard error); 1 for an unusable knowledge base.
+    """
+    from bot.retrieval.quotes import QuoteIndex
+
+    if args.limit is not None and args.limit < 1:
+        raise CommandError("--limit must be at least 1")
+    if args.speakers and args.speaker is not None:
+        raise CommandError("--speakers lists who is quoted; use it without --speaker")
+    words = " ".join(args.words).strip()
+    index = QuoteIndex(load_knowledge_base(_knowledge_dir(args)).documents)
+    if args.speakers:
+        everyone = index.speakers()
+        speakers = (index.suggest_speakers(words, limit=len(everyone)) if words else everyone)[: args.limit]
+        if args.json:
+            out.write(json.dumps([s.to_json() for s in speakers], ensure_ascii=False) + "\n")
+        elif not speakers:
+            out.write(f'No quoted speaker matches "{words}".\n' if words else "Nobody is quoted.\n")
+        else:
+            for speaker in speakers:
+                count = f"{speaker.count} quote{'s' if speaker.count != 1 else ''}"
+                out.write(f"{speaker.name} ({count})" + (f": {speaker.role}\n" if speaker.role else "\n"))
+        return EXIT_OK
+    lookup = index.find(speaker=args.speaker, words=words or None, limit=args.limit)
+    message = ""
+    if lookup.unknown_speaker is not None:
+        known = ", ".join(f"{s.name} ({s.count})" for s in lookup.speakers)
+        if lookup.ambiguous:
+            message = f'"{lookup.unknown_speaker}" could be several people: {known}. Give the full name.'
+        elif known:
+            message = f'Nobody called "{lookup.unknown_speaker}" is quoted. Quoted speakers: {known}.'
+        else:
+            message = "Nobody is quoted."
+    elif not lookup.quotes:
+        by = f" by {lookup.speaker.name}" if lookup.speaker is not None else ""
+        message = f'No quotes{by} match "{words}".' if words else "No quotations found."
+    if args.json:
+        out.write(json.dumps([q.to_json() for q in lookup.quotes], ensure_ascii=False) + "\n")
+        if message:
+            sys.stderr.write(message + "\n")
+    else:
+        blocks = [f"\u201c{q.text}\u201d \u2014 {q.attribution}\n    {q.citation}" for q in lookup.quotes]
+        out.write("\n\n".join(blocks or [message]) + "\n")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     """Validate the knowledge directory and print what it holds."""
     from bot.retrieval.documents import load_directory
     from bot.retrieval.passages import build_passages
+    from bot.retrieval.quotes import quote_problems
 
     directory = _knowledge_dir(args)
     report = load_directory(directory)
-    for problem in report.problems:
+    # Quotation marks left open are worth fixing but do not make the knowledge base unusable.
+    problems = [*report.problems, *quote_problems(report.documents)]
+    for problem in problems:
         out.write(f"{problem}\n")
+    warnings = sum(problem.severity == "warning" for problem in problems)
     passages = build_passages(report.documents)
     out.write(f"{directory}: {len(report.documents)} documents, {len(passages)} passages")
-    out.write(f", {len(report.errors)} errors, {len(report.warnings)} warnings\n")
+    out.write(f", {len(report.errors)} errors, {warnings} warnings\n")
     return EXIT_OK if report.ok else EXIT_INVALID_KNOWLEDGE
 
 
@@ -123,6 +186,19 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    """Start the Discord bot (needs DISCORD_TOKEN)."""
+    settings = _settings()
+    if settings.token is None:
+        sys.stderr.write(NO_TOKEN.format(example=EXAMPLE))
+        return EXIT_USAGE
+    if args.knowledge is not None:
+        settings = settings.model_copy(update={"knowledge_dir": Path(args.knowledge)})
+    from bot.discord_app.runner import run
+
+    return run(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -142,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge_option(ask)
     ask.set_defaults(handler=cmd_ask)
 
+    quote = commands.add_parser("quote", help="look up what someone said, word for word")
+    quote.add_argument("words", nargs="*", help="words of the quotation (best match first)")
+    quote.add_argument("--speaker", metavar="NAME", help='who said it: "newman", "Kamala Harris"')
+    quote.add_argument(
+        "--speakers", action="store_true", help="list who is quoted and how often (WORDS filter the names)"
+    )
+    quote.add_argument("--limit", type=int, metavar="N", help="print at most N")
+    quote.add_argument("--json", action="store_true", help="print JSON")
+    knowledge_option(quote)
+    quote.set_defaults(handler=cmd_quote)
+
     check = commands.add_parser("check", help="validate the knowledge directory")
     knowledge_option(check)
     check.set_defaults(handler=cmd_check)
@@ -151,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--show-misses", action="store_true", help="list the questions missed")
     knowledge_option(evaluation)
     evaluation.set_defaults(handler=cmd_eval)
+
+    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    knowledge_option(run)
+    run.set_defaults(handler=cmd_run)
 
     return parser
 

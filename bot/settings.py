@@ -8,6 +8,7 @@ Read, first match wins, from: the environment, a ``.env`` file in the working di
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -133,6 +134,9 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the settings; raise ``SettingsError`` with one clear line per bad setting."""
     try:
         return Settings(**overrides)
+    except tomllib.TOMLDecodeError as error:
+        path = os.environ.get(CONFIG_FILE_ENV, str(DEFAULT_CONFIG_FILE))
+        raise SettingsError(f"config file {path}: not valid TOML ({error})") from None
     except ValidationError as error:
         lines = []
         for problem in error.errors():

@@ -139,9 +139,15 @@ def load_directory(directory: str | Path) -> LoadReport:
         return LoadReport(shown, (), (problem,))
     documents: list[Document] = []
     problems: list[Problem] = []
+    used_ids: set[str] = set()
     for path in knowledge_files(root):
         raw = path.read_bytes()
-        document, found = parse_document(raw, str(path), doc_id=slugify(path.stem))
+        # "story.md" and "story.txt" may live side by side; their ids must not collide.
+        doc_id = slugify(path.stem)
+        if doc_id in used_ids:
+            doc_id = slugify(path.name)
+        used_ids.add(doc_id)
+        document, found = parse_document(raw, str(path), doc_id=doc_id)
         problems.extend(found)
         if document is not None:
             documents.append(document)
@@ -178,17 +184,21 @@ def parse_document(raw: bytes, path: str, doc_id: str | None = None) -> tuple[Do
     if any(p.severity == "error" for p in problems):
         return None, problems
     lines = text.split("\n")[body_start:]
-    paragraphs = _paragraphs(lines, first_line=body_start + 1)
     title = meta.get("title")
-    if title is None and paragraphs:
-        first = paragraphs[0]
-        heading = _HEADING_RE.match(first.text)
-        title = heading.group(1) if heading else first.text
-        if heading or len(paragraphs) > 1:
-            paragraphs = paragraphs[1:]
+    if title is None:
+        # No title in front matter: the first heading or, failing that, the first line.
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is not None:
+            heading = _HEADING_RE.match(lines[first])
+            title = heading.group(1) if heading else lines[first].strip()
+            lines = ["", *lines[first + 1 :]]
+            body_start += first
     paragraphs = [
         Paragraph(n, p.text, p.line)
-        for n, p in enumerate((p for p in paragraphs if not _HEADING_RE.match(p.text)), start=1)
+        for n, p in enumerate(
+            (p for p in _paragraphs(lines, first_line=body_start + 1) if not _HEADING_RE.match(p.text)),
+            start=1,
+        )
     ]
     if not paragraphs:
         return None, [*problems, Problem(path, body_start + 1, "empty body: no paragraphs")]
@@ -229,6 +239,9 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, object], int, list[Pr
         line = 2 + (mark.line if mark is not None else 0)
         reason = getattr(error, "problem", None) or str(error)
         return {}, end + 1, [Problem(path, line, f"bad front matter: {reason}")]
+    except ValueError as error:
+        # PyYAML turns anything shaped like a date into one and raises on 2012-13-45.
+        return {}, end + 1, [Problem(path, 2, f"bad front matter: {error}")]
     if not isinstance(data, dict):
         return {}, end + 1, [Problem(path, 2, "bad front matter: expected 'key: value' lines")]
     return _check_meta(data, lines, path, end)

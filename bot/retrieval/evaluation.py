@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.retrieval.knowledge_base import KnowledgeBase
-from bot.retrieval.passages import Passage
+from bot.retrieval.passages import HEADER_PARAGRAPH, Passage
 from bot.retrieval.text import collapse_whitespace, normalise
 
 RANK_DEPTH = 10
@@ -37,7 +37,8 @@ class QuestionCase:
         text = _comparable(passage.text)
         if any(_comparable(e) in text for e in self.evidence):
             return True
-        return any(text in _comparable(c) for c in self.contexts)
+        # A context is a body paragraph: the headline (often just the title) is not its answer.
+        return passage.paragraph != HEADER_PARAGRAPH and any(text in _comparable(c) for c in self.contexts)
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,14 @@ def window_score(sequence: npt.NDArray[np.int32], weights: Mapping[int, float], 
     """The largest total weight of distinct query terms found within ``width`` consecutive tokens."""
     if not weights or sequence.size == 0:
         return 0.0
-    query_ids = np.fromiter(weights, dtype=np.int32, count=len(weights))
-    positions = np.flatnonzero(np.isin(sequence, query_ids)).tolist()
+    hits = [(position, term_id) for position, term_id in enumerate(sequence.tolist()) if term_id in weights]
     best = 0.0
-    for start_index, start in enumerate(positions):
+    for start_index, (start, _) in enumerate(hits):
         seen: set[int] = set()
         total = 0.0
-        for position in positions[start_index:]:
+        for position, term_id in hits[start_index:]:
             if position - start >= width:
                 break
-            term_id = int(sequence[position])
             if term_id not in seen:
                 seen.add(term_id)
                 total += weights[term_id]

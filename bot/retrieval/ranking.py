@@ -82,9 +82,13 @@ class BM25Index:
         # The same expression, in the same order, as BM25Plus.get_scores, minus the constant
         # idf * delta that BM25Plus adds to every passage for every known query term.
         values = self.idf[row_array] * ((tf_array * (k1 + 1)) / (norm[col_array] + tf_array))
-        self._contributions = sparse.csr_matrix(
+        contributions = sparse.csr_matrix(
             (values, (row_array, col_array)), shape=(len(self.vocabulary), self.size)
         )
+        # Kept as plain arrays: slicing them directly is several times faster than scipy's indexing.
+        self._indptr = contributions.indptr
+        self._indices = contributions.indices
+        self._data = contributions.data
         # Each passage's terms in order, as vocabulary ids: what proximity ordering reads.
         lengths = np.fromiter((len(doc) for doc in corpus), dtype=np.int64, count=self.size)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)))
@@ -103,18 +107,32 @@ class BM25Index:
     def scores(self, terms: Sequence[str]) -> FloatArray:
         """BM25Plus scores of every passage for the query ``terms`` (as ``BM25Plus.get_scores``)."""
         ids = self.term_ids(terms)
-        if not ids:
-            return np.zeros(self.size)
-        matched = self._contributions[ids]
-        base = float(self.idf[ids].sum()) * self.delta
-        return np.asarray(matched.sum(axis=0)).ravel() + base
+        return self._matched(ids) + float(self.idf[ids].sum()) * self.delta
 
     def matched_scores(self, terms: Sequence[str]) -> FloatArray:
         """Scores without BM25Plus' constant: only what the passages' own matches earn."""
-        ids = self.term_ids(terms)
+        return self._matched(self.term_ids(terms))
+
+    def contribution(self, term: str, index: int) -> float:
+        """What ``term`` alone adds to passage ``index`` (0 when the passage lacks it)."""
+        term_id = self.vocabulary.get(term)
+        if term_id is None:
+            return 0.0
+        start, end = self._indptr[term_id], self._indptr[term_id + 1]
+        found = np.searchsorted(self._indices[start:end], index)
+        if found < end - start and self._indices[start + found] == index:
+            return float(self._data[start + found])
+        return 0.0
+
+    def _matched(self, ids: Sequence[int]) -> FloatArray:
+        """Sum of the contribution rows of ``ids``: only passages holding a query term are touched."""
         if not ids:
             return np.zeros(self.size)
-        return np.asarray(self._contributions[ids].sum(axis=0)).ravel()
+        spans = [(self._indptr[i], self._indptr[i + 1]) for i in ids]
+        columns = np.concatenate([self._indices[a:b] for a, b in spans])
+        values = np.concatenate([self._data[a:b] for a, b in spans])
+        summed: FloatArray = np.bincount(columns, weights=values, minlength=self.size).astype(np.float64)
+        return summed
 
     def reference_contribution(self, idf: float) -> float:
         """What one occurrence of a term of weight ``idf`` earns in a passage of average length.
@@ -128,11 +146,22 @@ class BM25Index:
         """The idf a term would have if it occurred in one passage: the weight of a rare word."""
         return float(np.log((self.size + 1) / 1))
 
-    def top(self, scores: FloatArray, k: int) -> RankedIndex:
-        """The ``k`` best passages for ``scores``, best first, ties broken by position."""
-        k = max(0, min(k, self.size))
+    @staticmethod
+    def top(scores: FloatArray, k: int) -> RankedIndex:
+        """The ``k`` best positions of ``scores``, best first, ties broken by position."""
+        size = int(scores.size)
+        k = max(0, min(k, size))
         if k == 0:
             return RankedIndex((), ())
-        candidates = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
+        if k < size:
+            candidates = np.argpartition(-scores, k - 1)[:k]
+            kth = scores[candidates].min()
+            # argpartition picks any of the positions tied at the k-th score; the earliest must win.
+            if np.count_nonzero(scores == kth) != np.count_nonzero(scores[candidates] == kth):
+                above = np.flatnonzero(scores > kth)
+                tied = np.flatnonzero(scores == kth)[: k - above.size]
+                candidates = np.concatenate((above, tied))
+        else:
+            candidates = np.arange(size)
         order = sorted(candidates.tolist(), key=lambda i: (-scores[i], i))
         return RankedIndex(tuple(order), tuple(float(scores[i]) for i in order))

@@ -48,12 +48,13 @@ class Speller:
     """Maps an unknown word to the stem of the most frequent known word within one edit."""
 
     def __init__(self, word_stems: Iterable[tuple[str, str]]) -> None:
+        occurrences = Counter(word_stems)
         frequency: Counter[str] = Counter()
         stems: dict[str, str] = {}
-        for word, word_stem in word_stems:
+        for (word, word_stem), count in occurrences.most_common():
             if len(word) >= MIN_LENGTH and word.isalpha():
                 key = collapse_doubles(word)
-                frequency[key] += 1
+                frequency[key] += count
                 stems.setdefault(key, word_stem)
         self._frequency = frequency
         self._stems = stems

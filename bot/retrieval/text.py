@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
+from itertools import chain
 
 import pysbd
 import Stemmer
-from lemminflect import getAllLemmas
+from lemminflect import Lemmatizer, getAllLemmas
 from pysbd.lang.english import English
 
 # pysbd knows "Gen." and "Dec." but not the newsroom abbreviation "Atty." ("Atty. Gen. Kamala Harris").
@@ -73,8 +75,17 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Stop words are compared after apostrophes are dropped ("doesn't" is also typed "doesnt").
-STOP_WORDS = STOP_WORDS | frozenset(w.replace("'", "") for w in STOP_WORDS)
+# Stop words are compared after apostrophes are dropped, as people also type them ("doesnt", "whats").
+# Only contractions whose bare spelling is not a word of its own: "we'll" must not make "well" a stop
+# word, nor "she'll" "shell", "it's" "its", "i'd" "id".
+_NOT_WORDS_WITHOUT_APOSTROPHE = frozenset(
+    "well shell hell ill shed wed id wont its lets were hed cant".split()
+)
+STOP_WORDS = STOP_WORDS | frozenset(
+    bare
+    for w in STOP_WORDS
+    if (bare := w.replace("'", "")) != w and bare not in _NOT_WORDS_WITHOUT_APOSTROPHE
+)
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*", re.UNICODE)
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -84,6 +95,10 @@ _INNER_PUNCTUATION_RE = re.compile(r"[.,]")
 _HYPHENATED_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 
 _segmenter = pysbd.Segmenter(language="en", clean=False)
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+_PYSBD_ONLY_CHARACTERS = frozenset("\"'()[]{}\n\t")
+_PLAIN_BOUNDARY_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
+_LEMMA_TABLES: tuple[Mapping[str, Mapping[str, tuple[str, ...]]], ...] | None = None
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -92,7 +107,8 @@ def normalise(text: str) -> str:
 
     Case is kept: sentence splitting and compound detection need it.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_MAP)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_MAP)
     return _CONTROL_RE.sub(" ", text)
 
 
@@ -101,11 +117,37 @@ def collapse_whitespace(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def _plain_sentences(text: str) -> list[str] | None:
+    """The sentences of ``text`` when every boundary is unmistakable, else None.
+
+    pysbd costs milliseconds a paragraph, which is most of a search over a large knowledge base.
+    Plain prose (ASCII, no quotation marks or brackets, every sentence ending in a lower-case word
+    that is not an abbreviation, followed by a capital) splits the same way with one regex; anything
+    else goes to pysbd. Tests check the two agree wherever this path answers.
+    """
+    if not text.isascii() or any(c in text for c in _PYSBD_ONLY_CHARACTERS):
+        return None
+    parts = _PLAIN_BOUNDARY_RE.split(text)
+    for index, part in enumerate(parts):
+        ends = part[-1] in ".!?"
+        body = part[:-1] if ends else part
+        if any(c in body for c in ".!?") or (not ends and index < len(parts) - 1):
+            return None
+        if ends:
+            last = body.rsplit(" ", 1)[-1]
+            if len(last) < 2 or not (last.isalpha() and last.islower()) or last in _ABBREVIATIONS:
+                return None
+    return parts
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, keeping the original characters of each one."""
     text = text.strip()
     if not text:
         return []
+    plain = _plain_sentences(text)
+    if plain is not None:
+        return plain
     sentences = [s.strip() for s in _segmenter.segment(text)]
     return [s for s in sentences if s]
 
@@ -152,15 +194,14 @@ def words(text: str) -> list[str]:
     text = fold_accents(normalise(text))
     forms: list[str] = []
     for match in _WORD_RE.finditer(text):
-        token = match.group()
-        hyphen_parts = token.split("-")
-        for part in hyphen_parts:
-            forms.extend(_word_forms(part))
+        forms.extend(_word_forms(match.group()))
     return forms
 
 
 def _hyphen_joined(text: str) -> list[str]:
     """Joined forms of hyphenated compounds: "low-level" also gives "lowlevel"."""
+    if "-" not in text:
+        return []
     joined = []
     for compound in _HYPHENATED_RE.findall(text):
         joined.append(compound.replace("-", "").lower())
@@ -173,13 +214,37 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+def _lemma_tables() -> tuple[Mapping[str, Mapping[str, tuple[str, ...]]], ...]:
+    """lemminflect's lemma and override tables, read directly.
+
+    ``getAllLemmas`` deep-copies its answer on every call, which made indexing a large knowledge base
+    spend most of its time copying; the tables themselves are only read here.
+    """
+    lemmatizer = Lemmatizer()
+    return lemmatizer._getLemmaDict(), lemmatizer._getOverridesDict()
+
+
+def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    global _LEMMA_TABLES
+    if _LEMMA_TABLES is None:
+        try:
+            _LEMMA_TABLES = _lemma_tables()
+        except AttributeError:  # A lemminflect without these internals: use the public call.
+            _LEMMA_TABLES = ()
+    if not _LEMMA_TABLES:
+        return dict(getAllLemmas(word))
+    lemmas = dict(_LEMMA_TABLES[0].get(word, {}))
+    lemmas.update(_LEMMA_TABLES[1].get(word, {}))
+    return lemmas
+
+
 def _irregular_lemma(word: str) -> str | None:
     """The base verb of an irregular form ("said" -> "say", "wrote" -> "write"), else None.
 
     Stemming cannot join "said" and "say"; lemminflect's tables can. Only words that are nothing but
     a verb form are mapped: "found" (also a verb of its own) and "saw" (also a noun) stay as written.
     """
-    lemmas = getAllLemmas(word)
+    lemmas = _lemmas(word)
     verbs = lemmas.get("VERB")
     if not verbs or any(word in forms for forms in lemmas.values()):
         return None
@@ -197,12 +262,18 @@ def term(word: str) -> str:
     return stemmed
 
 
+@lru_cache(maxsize=262144)
+def _token_terms(token: str) -> tuple[tuple[str, str], ...]:
+    """``(word, term)`` pairs of one written token, stop words left out (cached: words repeat)."""
+    return tuple((word, term(word)) for word in _word_forms(token) if word not in STOP_WORDS)
+
+
 def search_words(text: str) -> list[tuple[str, str]]:
-    """``(word, stem)`` pairs of the search tokens of ``text``: stop words out, compounds joined too."""
+    """``(word, term)`` pairs of the search tokens of ``text``: stop words out, compounds joined too."""
     normalised = fold_accents(normalise(text))
-    found = [w for w in words(normalised) if w not in STOP_WORDS]
-    found.extend(_hyphen_joined(normalised))
-    return [(w, term(w)) for w in found]
+    found = list(chain.from_iterable(map(_token_terms, _WORD_RE.findall(normalised))))
+    found.extend((w, term(w)) for w in _hyphen_joined(normalised))
+    return found
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,172 @@
+"""BM25 scoring: the precomputed index gives exactly rank-bm25's BM25Plus scores, and ranks them."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from rank_bm25 import BM25Plus
+
+from bot.retrieval import proximity
+from bot.retrieval.ranking import DELTA, K1, B, BM25Index
+
+VOCABULARY = ["baca", "sheriff", "ice", "harris", "lawsuit", "trust", "act", "county"]
+UNKNOWN = ["weather", "paris", "sourdough"]
+
+corpora = st.lists(st.lists(st.sampled_from(VOCABULARY), max_size=12), min_size=1, max_size=15).filter(any)
+queries = st.lists(st.sampled_from(VOCABULARY + UNKNOWN), max_size=8)
+
+
+def reference_scores(
+    corpus: list[list[str]], query: list[str], k1: float = K1, b: float = B, delta: float = DELTA
+) -> np.ndarray:
+    return np.asarray(BM25Plus([list(d) for d in corpus], k1=k1, b=b, delta=delta).get_scores(query))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    corpus=corpora,
+    query=queries,
+    k1=st.floats(0.1, 3.0),
+    # b=1 gives an empty passage a zero length norm, where rank-bm25 divides 0 by 0 (NaN).
+    b=st.floats(0.0, 0.95),
+    delta=st.floats(0.0, 2.0),
+)
+@example(
+    corpus=[[], ["baca", "baca", "sheriff"], [], ["ice"]],
+    query=["baca", "baca", "paris", "ice"],
+    k1=K1,
+    b=B,
+    delta=DELTA,
+)
+@example(corpus=[["baca"]], query=[], k1=1.5, b=0.75, delta=1.0)
+@example(corpus=[["lawsuit"], [], []], query=["weather", "paris"], k1=1.2, b=0.0, delta=0.5)
+def test_scores_equal_rank_bm25_bm25plus_on_random_corpora(
+    corpus: list[list[str]], query: list[str], k1: float, b: float, delta: float
+) -> None:
+    index = BM25Index(corpus, k1=k1, b=b, delta=delta)
+
+    np.testing.assert_allclose(
+        index.scores(query), reference_scores(corpus, query, k1, b, delta), rtol=1e-9, atol=1e-9
+    )
+
+
+def test_scores_with_default_parameters_equal_bm25plus_on_a_seeded_random_corpus() -> None:
+    rng = random.Random(20121205)
+    words = [f"w{i}" for i in range(40)]
+    corpus = [rng.choices(words, k=rng.randint(0, 30)) for _ in range(60)]
+    corpus[0] = ["w1"]
+    index = BM25Index(corpus)
+
+    for _ in range(50):
+        query = rng.choices([*words, "unseen", "also-unseen"], k=rng.randint(1, 6))
+        np.testing.assert_allclose(index.scores(query), reference_scores(corpus, query), rtol=1e-9, atol=1e-9)
+
+
+def test_a_repeated_query_term_counts_twice() -> None:
+    index = BM25Index([["baca", "sheriff"], ["ice"]])
+
+    once = index.scores(["baca"])
+    twice = index.scores(["baca", "baca"])
+
+    np.testing.assert_allclose(twice, 2 * once)
+    assert twice[0] > twice[1] > 0
+
+
+def test_query_of_unknown_words_scores_every_passage_zero() -> None:
+    index = BM25Index([["baca"], ["ice"], []])
+
+    assert index.scores(["paris", "weather"]).tolist() == [0.0, 0.0, 0.0]
+    assert index.matched_scores(["paris"]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_matched_scores_are_scores_without_the_bm25plus_constant() -> None:
+    corpus = [["baca", "sheriff"], ["ice", "ice"], [], ["baca"]]
+    index = BM25Index(corpus)
+    query = ["baca", "ice", "unknown"]
+    constant = DELTA * sum(index.idf[index.vocabulary[t]] for t in ("baca", "ice"))
+
+    np.testing.assert_allclose(index.matched_scores(query) + constant, index.scores(query))
+    assert index.matched_scores(query)[2] == 0.0
+
+
+def test_empty_corpus_is_refused() -> None:
+    with pytest.raises(ValueError, match="empty corpus"):
+        BM25Index([])
+
+
+def test_corpus_of_only_empty_passages_can_be_searched_and_matches_nothing() -> None:
+    index = BM25Index([[], []])
+
+    assert index.scores(["baca"]).tolist() == [0.0, 0.0]
+    assert index.top(index.matched_scores(["baca"]), 2).indices == (0, 1)
+
+
+def test_sequence_gives_each_passage_terms_back_in_order() -> None:
+    corpus = [["trust", "act", "trust"], [], ["ice"]]
+    index = BM25Index(corpus)
+    names = {i: t for t, i in index.vocabulary.items()}
+
+    assert [[names[int(i)] for i in index.sequence(n)] for n in range(3)] == corpus
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scores=st.lists(st.floats(-5.0, 50.0, allow_nan=False), min_size=1, max_size=20, unique=True),
+    k=st.integers(-2, 25),
+)
+def test_top_returns_the_k_best_best_first(scores: list[float], k: int) -> None:
+    index = BM25Index([["x"]] * len(scores))
+
+    ranked = index.top(np.asarray(scores), k)
+
+    expected = sorted(range(len(scores)), key=lambda i: -scores[i])[: max(0, min(k, len(scores)))]
+    assert list(ranked.indices) == expected
+    assert list(ranked.scores) == [scores[i] for i in expected]
+
+
+@pytest.mark.parametrize(
+    ("scores", "k", "expected"),
+    [
+        ([1.0, 2.0, 2.0, 0.0], 4, (1, 2, 0, 3)),
+        ([1.0, 2.0, 2.0, 0.0], 3, (1, 2, 0)),
+        ([3.0, 3.0, 3.0, 3.0], 4, (0, 1, 2, 3)),
+    ],
+)
+def test_top_breaks_ties_inside_the_results_by_position(
+    scores: list[float], k: int, expected: tuple[int, ...]
+) -> None:
+    index = BM25Index([["x"]] * len(scores))
+
+    assert index.top(np.asarray(scores), k).indices == expected
+
+
+def test_top_breaks_a_tie_at_the_cut_off_in_favour_of_the_earlier_passage() -> None:
+    index = BM25Index([["x"]] * 4)
+
+    assert index.top(np.asarray([0.0, 0.0, 1.0, 1.0]), 1).indices == (2,)
+
+
+def test_top_orders_a_real_query_like_bm25plus() -> None:
+    corpus = [["ice"], ["baca", "sheriff", "baca"], ["sheriff"], ["baca"], []]
+    index = BM25Index(corpus)
+    query = ["baca", "sheriff"]
+
+    ranked = index.top(index.scores(query), 3)
+
+    reference = reference_scores(corpus, query)
+    assert list(ranked.indices) == sorted(range(len(corpus)), key=lambda i: (-reference[i], i))[:3]
+    assert ranked.indices[0] == 1
+
+
+def test_window_score_rewards_question_words_that_stand_together() -> None:
+    weights = {1: 2.0, 2: 3.0}
+    together = np.asarray([1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], dtype=np.int32)
+    apart = np.asarray([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], dtype=np.int32)
+
+    assert proximity.window_score(together, weights) == 5.0
+    assert proximity.window_score(apart, weights) == 3.0
+    assert proximity.window_score(np.asarray([], dtype=np.int32), weights) == 0.0

@@ -1,0 +1,148 @@
+"""Text rules shared by passages and questions: normalising, sentence splitting and search tokens.
+
+What matters to a reader is that the way they type a word finds the way the article prints it:
+curly or straight quotes, full-width letters, capitals, possessives, compounds, numbers and accents.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.retrieval.text import (
+    STOP_WORDS,
+    collapse_whitespace,
+    fold_accents,
+    normalise,
+    split_sentences,
+    tokenize,
+    words,
+)
+
+
+def test_curly_quotes_and_dashes_become_straight() -> None:
+    assert normalise("“Baca’s” decision – final") == '"Baca\'s" decision - final'
+
+
+def test_full_width_letters_are_normalised_to_ascii() -> None:
+    assert normalise("ＬＡ Ｔｉｍｅｓ") == "LA Times"
+
+
+def test_control_characters_become_spaces_and_invisible_characters_vanish() -> None:
+    assert normalise("Sheriff\x00Baca\x07") == "Sheriff Baca "
+    assert normalise("soft\u00adhy\u200bphen") == "softhyphen"
+
+
+def test_case_is_kept_by_normalise_for_sentence_splitting() -> None:
+    assert normalise("Sheriff Baca") == "Sheriff Baca"
+
+
+def test_collapse_whitespace_joins_lines_and_runs_of_spaces() -> None:
+    assert collapse_whitespace("  The mayor\nsaid\t\tthe   vote ") == "The mayor said the vote"
+
+
+def test_accents_are_folded_as_people_type_them() -> None:
+    assert fold_accents("Céloron naïve Ångström") == "Celoron naive Angstrom"
+    assert words("Céloron") == ["celoron"]
+    assert tokenize("Céloron") == tokenize("Celoron")
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        pytest.param('Baca\'s "decision"', "Baca’s “decision”", id="curly-quotes"),
+        pytest.param("LA Times", "ＬＡ Ｔｉｍｅｓ", id="nfkc-full-width"),
+        pytest.param("sheriff baca", "SHERIFF Baca", id="case-folding"),
+        pytest.param("LA Times", "L.A. Times", id="initialism"),
+        pytest.param("filed", "ﬁled", id="ligature"),
+        pytest.param("deport", "deportations", id="stemming-noun"),
+        pytest.param("deport", "deported", id="stemming-verb"),
+        pytest.param("immigrants", "immigration", id="stemming-shared-stem"),
+        pytest.param("write", "wrote", id="irregular-verb"),
+        pytest.param("celoron", "Céloron", id="accents"),
+    ],
+)
+def test_the_way_a_reader_types_a_word_finds_the_way_the_article_prints_it(typed: str, printed: str) -> None:
+    assert tokenize(typed) == tokenize(printed)
+    assert tokenize(typed)
+
+
+@pytest.mark.parametrize("text", ["Baca’s", "Baca's", "BACA’S"])
+def test_possessive_s_is_dropped(text: str) -> None:
+    assert words(text) == ["baca"]
+    assert tokenize(text) == ["baca"]
+
+
+def test_plural_possessive_apostrophe_is_dropped() -> None:
+    assert words("sheriffs’ departments") == ["sheriffs", "departments"]
+
+
+@pytest.mark.parametrize("text", ["TRUSTAct", "TRUST Act", "trust act"])
+def test_trust_act_gives_trust_and_act_however_it_is_written(text: str) -> None:
+    assert {"trust", "act"} <= set(tokenize(text))
+
+
+def test_run_together_compound_also_keeps_its_joined_form() -> None:
+    assert words("TRUSTAct") == ["trust", "act", "trustact"]
+
+
+def test_hyphenated_words_give_their_parts_and_the_joined_form() -> None:
+    assert words("low-level") == ["low", "level"]
+    assert tokenize("low-level") == ["low", "level", "lowlevel"]
+    assert set(tokenize("low level")) <= set(tokenize("low-level"))
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [("20,000 immigrants", "20000"), ("in 2012", "2012"), ("3.5 percent", "3.5"), ("20k", "20k")],
+)
+def test_numbers_are_kept_whole(text: str, token: str) -> None:
+    assert token in tokenize(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the and of", "What did he say?", "so what's it about", "hey can someone tell me", "", "   ", "?!..."],
+)
+def test_questions_made_only_of_stop_words_and_punctuation_have_no_search_tokens(text: str) -> None:
+    assert tokenize(text) == []
+
+
+def test_stop_words_are_dropped_and_content_words_kept() -> None:
+    assert tokenize("Who is the sheriff of Los Angeles?") == ["sheriff", "los", "angel"]
+
+
+def test_stop_words_match_with_or_without_apostrophe() -> None:
+    assert {"doesn't", "doesnt", "what's", "whats"} <= STOP_WORDS
+
+
+def test_words_keeps_stop_words_and_does_not_stem() -> None:
+    assert words("The deportations were Baca’s") == ["the", "deportations", "were", "baca"]
+
+
+def test_sentence_splitting_keeps_newsroom_abbreviations_inside_one_sentence() -> None:
+    text = (
+        "A Baca spokesman said the change was prompted by California Atty. Gen. Kamala Harris on Tuesday. "
+        "The L.A. Times reported it on Dec. 5 in the morning. Then it ended."
+    )
+
+    assert split_sentences(text) == [
+        "A Baca spokesman said the change was prompted by California Atty. Gen. Kamala Harris on Tuesday.",
+        "The L.A. Times reported it on Dec. 5 in the morning.",
+        "Then it ended.",
+    ]
+
+
+def test_sentence_splitting_keeps_the_original_characters() -> None:
+    text = "Sheriff Baca’s change “ought to come with an apology.” Colorlines.com reached out."
+
+    sentences = split_sentences(text)
+
+    assert sentences == [
+        "Sheriff Baca’s change “ought to come with an apology.”",
+        "Colorlines.com reached out.",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n"])
+def test_blank_text_has_no_sentences(text: str) -> None:
+    assert split_sentences(text) == []
