@@ -90,7 +90,9 @@ def measure(system: str, size: int, question_count: int) -> dict[str, float | st
         started = time.perf_counter()
         texts = [p.search_text for p in build_passages(docs)]
         retriever = bm25s.BM25(method="bm25+", k1=0.8, b=0.75, delta=1.0)
-        retriever.index(bm25s.tokenize(texts, stopwords=stop, stemmer=stemmer, show_progress=False), show_progress=False)
+        retriever.index(
+            bm25s.tokenize(texts, stopwords=stop, stemmer=stemmer, show_progress=False), show_progress=False
+        )
         build = time.perf_counter() - started
         for question in asked:
             started = time.perf_counter()
@@ -141,7 +143,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--questions", type=int, default=300)
-    parser.add_argument("--skip-rank-bm25-at", type=int, default=10**9, help="skip rank-bm25 at this size and up")
+    parser.add_argument(
+        "--skip-rank-bm25-at", type=int, default=10**9, help="skip rank-bm25 at this size and up"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -155,7 +159,9 @@ def main() -> int:
         for system in ("ours", "bm25s", "rank-bm25"):
             if system == "rank-bm25" and size >= args.skip_rank_bm25_at:
                 continue
-            row = in_child(system, size, args.questions if system != "rank-bm25" else min(args.questions, 100))
+            row = in_child(
+                system, size, args.questions if system != "rank-bm25" else min(args.questions, 100)
+            )
             results[system] = row
             print(
                 f"{system:<10} {row['passages']:>9} {row['build_s']:>8.2f} {row['peak_mb']:>8.0f} "

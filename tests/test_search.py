@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -207,7 +208,9 @@ def test_speller_leaves_short_words_alone(speller: Speller, word: str) -> None:
 
 
 def test_speller_prefers_the_more_frequent_word_when_two_are_one_edit_away() -> None:
-    speller = Speller(search_words("sheriffs sheriffs sheriffs shelters"))
+    words = search_words("sheriffs sheriffs sheriffs shelters")
+    counts = Counter(term for _, term in words)
+    speller = Speller(words, lambda term: counts[term])
 
     assert speller.correct("shelriffs") == tokenize("sheriffs")[0]
     assert speller.correct("shelterz") == tokenize("shelters")[0]

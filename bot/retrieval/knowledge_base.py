@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,11 @@ class KnowledgeBase:
         self.passages: tuple[Passage, ...] = tuple(build_passages(self.documents))
         analysed = [search_words(p.search_text) for p in self.passages]
         self.index = BM25Index([[token for _, token in words] for words in analysed], k1=k1, b=b)
-        self.speller = Speller(pair for words in analysed for pair in words)
+        index = self.index
+        self.speller = Speller(
+            chain.from_iterable(analysed),
+            lambda term: float(index.document_frequency[index.vocabulary[term]]),
+        )
 
     @classmethod
     def from_directory(cls, directory: str | Path) -> KnowledgeBase:
@@ -170,11 +175,16 @@ class KnowledgeBase:
         touched = np.flatnonzero(matched)
         first = self.index.top(matched[touched], max(k, proximity.CANDIDATES))
         weights = {vocabulary[t.term]: t.weight for t in terms if t.term is not None}
-        scored = []
-        for position in first.indices:
+        most_bonus = proximity.WEIGHT * sum(weights.values())
+        scored: list[tuple[int, float]] = []
+        for position, score in zip(first.indices, first.scores, strict=True):
+            # Candidates come best first: once even the largest bonus cannot lift one into the
+            # top k, none of the rest can be lifted either, so their windows need no reading.
+            if len(scored) >= k and score + most_bonus < sorted(s for _, s in scored)[-k]:
+                break
             i = int(touched[position])
             bonus = proximity.WEIGHT * proximity.window_score(self.index.sequence(i), weights)
-            scored.append((i, float(matched[i]) + bonus))
+            scored.append((i, score + bonus))
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return [(i, float(matched[i])) for i, _ in scored[:k]]
 

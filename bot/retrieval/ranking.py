@@ -15,8 +15,8 @@ The model is rank-bm25's ``BM25Plus`` (k1=0.8, b=0.75, delta=1). Why this varian
   (1.2), 0.826 (0.9); b=0.75 was as good as any other value tried (0.4 to 0.9).
 
 rank-bm25 computes scores by looping over every passage in Python for each query term. Here the
-model's per-term contributions are computed once, at build time, into a sparse term-by-passage matrix,
-so a query only touches the passages that contain one of its terms. The scores are exactly
+model's per-term contributions are computed once, at build time, into a sparse term-by-passage matrix
+(CSR arrays), so a query only touches the passages that contain one of its terms. The scores are exactly
 ``BM25Plus.get_scores`` (tests compare them on random corpora).
 """
 
@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Plus
-from scipy import sparse
 
 K1 = 0.8
 B = 0.75
@@ -55,46 +54,39 @@ class BM25Index:
             raise ValueError("cannot index an empty corpus")
         # rank-bm25 divides by the average length: a corpus of only empty passages (all stop words)
         # would divide by zero, so it gets one empty-string token each.
-        documents = [list(doc) for doc in corpus]
-        if not any(documents):
-            documents = [[""] for _ in documents]
+        documents: Sequence[Sequence[str]] = corpus if any(corpus) else [[""] for _ in corpus]
+        # rank-bm25 supplies the model: its vocabulary, idf and length normalisation.
         model = BM25Plus(documents, k1=k1, b=b, delta=delta)
         self.k1 = k1
         self.delta = delta
         self.size = model.corpus_size
         self.vocabulary: dict[str, int] = {term: i for i, term in enumerate(model.idf)}
         self.idf: FloatArray = np.fromiter(model.idf.values(), dtype=np.float64, count=len(model.idf))
-        self.document_frequency: npt.NDArray[np.int64] = np.zeros(len(self.vocabulary), dtype=np.int64)
+        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
+        # source of the term frequencies below (counted with numpy rather than model.doc_freqs).
+        lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=self.size)
+        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
+        vocabulary = self.vocabulary
+        self._sequence = np.fromiter(
+            (vocabulary[t] for doc in documents for t in doc), dtype=np.int32, count=int(lengths.sum())
+        )
+        # One key per (term, passage) occurrence, term-major: unique keys and their counts are the
+        # non-zero term frequencies, already in the order of a term-by-passage CSR matrix.
+        passage_of_token = np.repeat(np.arange(self.size, dtype=np.int64), lengths)
+        keys, counts = np.unique(
+            self._sequence.astype(np.int64) * self.size + passage_of_token, return_counts=True
+        )
+        rows = keys // self.size
+        cols = keys % self.size
+        tf = counts.astype(np.float64)
         doc_len = np.asarray(model.doc_len, dtype=np.float64)
         norm = k1 * (1 - b + b * doc_len / model.avgdl)
-        rows: list[int] = []
-        cols: list[int] = []
-        freqs: list[int] = []
-        for column, frequencies in enumerate(model.doc_freqs):
-            for term, tf in frequencies.items():
-                rows.append(self.vocabulary[term])
-                cols.append(column)
-                freqs.append(tf)
-        row_array = np.asarray(rows, dtype=np.int64)
-        col_array = np.asarray(cols, dtype=np.int64)
-        tf_array = np.asarray(freqs, dtype=np.float64)
-        np.add.at(self.document_frequency, row_array, 1)
+        self.document_frequency: npt.NDArray[np.int64] = np.bincount(rows, minlength=len(vocabulary))
         # The same expression, in the same order, as BM25Plus.get_scores, minus the constant
         # idf * delta that BM25Plus adds to every passage for every known query term.
-        values = self.idf[row_array] * ((tf_array * (k1 + 1)) / (norm[col_array] + tf_array))
-        contributions = sparse.csr_matrix(
-            (values, (row_array, col_array)), shape=(len(self.vocabulary), self.size)
-        )
-        # Kept as plain arrays: slicing them directly is several times faster than scipy's indexing.
-        self._indptr = contributions.indptr
-        self._indices = contributions.indices
-        self._data = contributions.data
-        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads.
-        lengths = np.fromiter((len(doc) for doc in corpus), dtype=np.int64, count=self.size)
-        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
-        self._sequence = np.fromiter(
-            (self.vocabulary[t] for doc in corpus for t in doc), dtype=np.int32, count=int(lengths.sum())
-        )
+        self._data: FloatArray = self.idf[rows] * ((tf * (k1 + 1)) / (norm[cols] + tf))
+        self._indices = cols.astype(np.int32)
+        self._indptr = np.concatenate(([0], np.cumsum(self.document_frequency)))
 
     def sequence(self, index: int) -> npt.NDArray[np.int32]:
         """The terms of passage ``index`` in order, as vocabulary ids."""

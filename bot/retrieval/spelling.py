@@ -3,29 +3,25 @@
 Discord questions come with typos ("sherrif", "deportaions"). A word that is not in the index is
 compared with the index's words after doubled letters are collapsed ("sherrif" and "sheriff" are both
 "sherif"), allowing one edit (insertion, deletion, substitution or swap of neighbours) after the first
-letter, which typists rarely get wrong: "paris" is not a typo of "harris". Candidates are
-found with a deletion index (the SymSpell idea), so a lookup costs a few dictionary probes whatever
-the size of the vocabulary.
+letter, which typists rarely get wrong: "paris" is not a typo of "harris". The candidates are the few
+hundred strings one edit away from the typo, each looked up in a dictionary, so a correction costs
+the same whatever the size of the vocabulary and building costs one pass over it.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MIN_LENGTH = 5
 
 _DOUBLES_RE = re.compile(r"(.)\1+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def collapse_doubles(word: str) -> str:
     """``word`` with every run of a repeated letter reduced to one letter."""
     return _DOUBLES_RE.sub(r"\1", word)
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -47,34 +43,40 @@ def within_one_edit(a: str, b: str) -> bool:
 class Speller:
     """Maps an unknown word to the stem of the most frequent known word within one edit."""
 
-    def __init__(self, word_stems: Iterable[tuple[str, str]]) -> None:
-        occurrences = Counter(word_stems)
-        frequency: Counter[str] = Counter()
+    def __init__(self, word_terms: Iterable[tuple[str, str]], weight: Callable[[str], float]) -> None:
+        """Index the known ``(word, term)`` pairs; ``weight(term)`` ranks candidates (e.g. frequency)."""
+        frequency: dict[str, float] = {}
         stems: dict[str, str] = {}
-        for (word, word_stem), count in occurrences.most_common():
+        for word, word_term in set(word_terms):
             if len(word) >= MIN_LENGTH and word.isalpha():
                 key = collapse_doubles(word)
-                frequency[key] += count
-                stems.setdefault(key, word_stem)
+                score = weight(word_term)
+                if score > frequency.get(key, -1.0):
+                    frequency[key] = score
+                    stems[key] = word_term
         self._frequency = frequency
         self._stems = stems
-        self._by_deletion: dict[str, list[str]] = {}
-        for key in stems:
-            for variant in _deletions(key) | {key}:
-                self._by_deletion.setdefault(variant, []).append(key)
 
     def correct(self, word: str) -> str | None:
-        """The stem of the known word ``word`` was probably meant to be, or None."""
+        """The term of the known word ``word`` was probably meant to be, or None."""
         if len(word) < MIN_LENGTH or not word.isalpha():
             return None
         key = collapse_doubles(word)
         if key in self._stems:
             return self._stems[key]
-        candidates: set[str] = set()
-        for variant in _deletions(key) | {key}:
-            candidates.update(self._by_deletion.get(variant, ()))
-        matches = [c for c in candidates if c[0] == key[0] and within_one_edit(key, c)]
+        matches = [c for c in _one_edit(key) if c in self._stems]
         if not matches:
             return None
         best = max(matches, key=lambda c: (self._frequency[c], c))
         return self._stems[best]
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one edit from ``word`` that keeps its first letter (Norvig's candidate set)."""
+    head, tail = word[0], word[1:]
+    splits = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return {head + rest for rest in (*deletes, *swaps, *replaces, *inserts)}
