@@ -65,7 +65,7 @@ def measure(system: str, size: int, question_count: int) -> dict[str, float | st
         from rank_bm25 import BM25Plus
 
         from bot.retrieval.passages import build_passages
-        from bot.retrieval.ranking import B, K1
+        from bot.retrieval.ranking import K1, B
         from bot.retrieval.text import tokenize
 
         started = time.perf_counter()
