@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 
 import pysbd
 import Stemmer
@@ -95,6 +95,9 @@ _INNER_PUNCTUATION_RE = re.compile(r"[.,]")
 _HYPHENATED_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 
 _segmenter = pysbd.Segmenter(language="en", clean=False)
+_span_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+_HIDE_QUOTES = str.maketrans({'"': " ", "\u201c": " ", "\u201d": " "})
+_OPENING_QUOTES = frozenset('"\u201c')
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
 _PYSBD_ONLY_CHARACTERS = frozenset("\"'()[]{}\n\t")
 _PLAIN_BOUNDARY_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
@@ -141,15 +144,31 @@ def _plain_sentences(text: str) -> list[str] | None:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences, keeping the original characters of each one."""
+    """Split a paragraph into sentences, keeping the original characters of each one.
+
+    pysbd never splits inside a quotation, so a three-sentence quotation would be one "sentence"
+    and a highlighted answer would be most of a paragraph. Quotation marks are therefore hidden from
+    pysbd (replaced by spaces, which keeps every offset), and each opening mark is given back to the
+    sentence it opens.
+    """
     text = text.strip()
     if not text:
         return []
     plain = _plain_sentences(text)
     if plain is not None:
         return plain
-    sentences = [s.strip() for s in _segmenter.segment(text)]
-    return [s for s in sentences if s]
+    spans = _span_segmenter.segment(text.translate(_HIDE_QUOTES))
+    cuts = [0]
+    for span in spans[1:]:
+        cut = span.start
+        if text[cut:].lstrip()[:1].islower():
+            continue  # '"Stop!" she yelled.' is one sentence: sentences start with a capital.
+        while cut > cuts[-1] + 1 and text[cut - 1] in _OPENING_QUOTES and text[cut - 2].isspace():
+            cut -= 1
+        cuts.append(cut)
+    cuts.append(len(text))
+    sentences = (text[start:end].strip() for start, end in pairwise(cuts))
+    return [sentence for sentence in sentences if sentence]
 
 
 def _word_forms(word: str) -> list[str]:
