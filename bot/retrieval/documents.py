@@ -9,8 +9,9 @@ decides what to do with them (list them, or refuse the whole set).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,8 @@ class LoadReport:
     directory: str
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...] = field(default=())
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
+    """File name -> SHA-256 of the bytes that were parsed: what tells a changed file from the old one."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -139,9 +142,18 @@ def load_directory(directory: str | Path) -> LoadReport:
         return LoadReport(shown, (), (problem,))
     documents: list[Document] = []
     problems: list[Problem] = []
-    used_ids: set[str] = set()
+    contents: list[tuple[Path, bytes]] = []
+    # All files are read before any is parsed: reading releases the GIL, parsing holds it, and a
+    # refresh runs beside the bot's event loop.
     for path in knowledge_files(root):
-        raw = path.read_bytes()
+        try:
+            contents.append((path, path.read_bytes()))
+        except OSError as error:
+            # Deleted or locked between listing and reading (an editor saving, a sync tool).
+            problems.append(Problem(str(path), 0, f"could not read: {error.strerror or error}"))
+    fingerprints = {path.name: hashlib.sha256(raw).hexdigest() for path, raw in contents}
+    used_ids: set[str] = set()
+    for path, raw in contents:
         # "story.md" and "story.txt" may live side by side; their ids must not collide.
         doc_id = slugify(path.stem)
         if doc_id in used_ids:
@@ -154,7 +166,7 @@ def load_directory(directory: str | Path) -> LoadReport:
     problems.extend(_duplicate_titles(documents))
     if not documents and not problems:
         problems.append(Problem(shown, 0, "no .md or .txt files"))
-    return LoadReport(shown, tuple(documents), tuple(problems))
+    return LoadReport(shown, tuple(documents), tuple(problems), fingerprints)
 
 
 def _duplicate_titles(documents: list[Document]) -> list[Problem]:

@@ -47,7 +47,10 @@ class Speller:
         """Index the known ``(word, term)`` pairs; ``weight(term)`` ranks candidates (e.g. frequency)."""
         frequency: dict[str, float] = {}
         stems: dict[str, str] = {}
-        for word, word_term in set(word_terms):
+        unique: set[tuple[str, str]] = set()
+        for pair in word_terms:  # A Python loop, not set(...): the event loop's thread gets turns.
+            unique.add(pair)
+        for word, word_term in unique:
             if len(word) >= MIN_LENGTH and word.isalpha():
                 key = collapse_doubles(word)
                 score = weight(word_term)
