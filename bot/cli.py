@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_INVALID_KNOWLEDGE = 1
 EXIT_USAGE = 2
 
-EXAMPLE = 'python -m bot ask "Who sued Sheriff Baca?"'
+EXAMPLE = 'python -m bot ask "Who filed a lawsuit against Sheriff Baca?"'
 
 NO_TOKEN = """No Discord token is set, so the bot cannot connect to Discord.
 

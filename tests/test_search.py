@@ -77,10 +77,10 @@ def test_the_headline_answers_a_question_about_the_headline(knowledge_base: Know
 
 @pytest.mark.xfail(
     strict=True,
-    reason="quality gap: 'sued' does not match 'lawsuit', so the CLI's own example question "
+    reason="quality gap: 'sued' does not match 'lawsuit', so the example question from the retrieval issue "
     "ranks paragraph 2 (a spokesman) above paragraph 8 (the lawsuit)",
 )
-def test_the_clis_example_question_who_sued_sheriff_baca_finds_the_lawsuit(
+def test_who_sued_sheriff_baca_finds_the_lawsuit(
     knowledge_base: KnowledgeBase,
 ) -> None:
     assert knowledge_base.search("Who sued Sheriff Baca?").hits[0].passage.paragraph == 8
