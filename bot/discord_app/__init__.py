@@ -1,0 +1,1 @@
+"""The Discord layer: a thin client and cogs over the retrieval package."""
