@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: a wheel of the project and of every dependency, from the project's own metadata.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+# Final stage: only the installed wheels, the bundled knowledge and the example config.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    BOT_KNOWLEDGE_DIR=/app/knowledge
+RUN useradd --create-home --uid 10001 botuser
+WORKDIR /app
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir --no-index /wheels/*.whl \
+    && rm -rf /wheels
+COPY --chown=10001:10001 knowledge ./knowledge
+COPY --chown=10001:10001 config ./config
+USER 10001
+# Moderators' changes to the knowledge base and the settings survive restarts when mounted.
+VOLUME ["/app/knowledge", "/app/config"]
+# Healthy means: the knowledge base the bot answers from validates.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 \
+    CMD ["python", "-m", "bot", "check"]
+# DISCORD_TOKEN comes from the environment at run time (docker run -e DISCORD_TOKEN=...).
+ENTRYPOINT ["python", "-m", "bot"]
+CMD ["run"]
