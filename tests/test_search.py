@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.retrieval.evaluation import load_cases
 from bot.retrieval.knowledge_base import SUPPORT_RATIO, KnowledgeBase, SearchResult
 from bot.retrieval.spelling import Speller, within_one_edit
-from bot.retrieval.text import search_words, tokenize
+from bot.retrieval.text import initialisms, search_words, tokenize
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
@@ -28,7 +28,12 @@ def knowledge_base() -> KnowledgeBase:
 def shares_a_word(knowledge_base: KnowledgeBase, question: str, result: SearchResult) -> bool:
     """True when every passage of ``result`` contains one of the question's words (as the index reads it)."""
     terms = {t.term for t in knowledge_base.analyse(question) if t.term is not None}
-    return all(terms & set(tokenize(hit.passage.search_text)) for hit in result.hits)
+    return all(terms & indexed_terms(hit.passage.search_text) for hit in result.hits)
+
+
+def indexed_terms(text: str) -> set[str]:
+    """The terms the index holds for a passage: its tokens and the initials of its names."""
+    return set(tokenize(text)) | {letters for letters, _ in initialisms(text)}
 
 
 @pytest.mark.parametrize(
@@ -232,3 +237,7 @@ def test_speller_prefers_the_more_frequent_word_when_two_are_one_edit_away() -> 
 def test_within_one_edit(a: str, b: str, close: bool) -> None:
     assert within_one_edit(a, b) is close
     assert within_one_edit(b, a) is close
+
+
+def test_initials_find_the_name_written_in_full(knowledge_base: KnowledgeBase) -> None:
+    assert knowledge_base.search("who's the AG?").hits[0].passage.paragraph == 4

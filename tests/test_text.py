@@ -12,6 +12,7 @@ from bot.retrieval.text import (
     STOP_WORDS,
     collapse_whitespace,
     fold_accents,
+    initialisms,
     normalise,
     split_sentences,
     tokenize,
@@ -146,3 +147,17 @@ def test_sentence_splitting_keeps_the_original_characters() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
 def test_blank_text_has_no_sentences(text: str) -> None:
     assert split_sentences(text) == []
+
+
+def test_multi_word_names_give_the_initials_readers_ask_with() -> None:
+    found = {
+        letters for letters, _ in initialisms("Chris Newman of the National Day Laborer Organizing Network")
+    }
+
+    assert "ndlon" in found
+    assert "cn" in found
+    assert all(letters.isalpha() and letters.islower() for letters in found)
+
+
+def test_single_capitalised_words_give_no_initials() -> None:
+    assert initialisms("The lawsuit alleges that Baca is wrong.") == []

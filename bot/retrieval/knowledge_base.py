@@ -16,7 +16,7 @@ from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
-from bot.retrieval.text import normalise, search_words, term
+from bot.retrieval.text import initialisms, normalise, search_words, term
 
 DEFAULT_K = 3
 
@@ -99,7 +99,7 @@ class KnowledgeBase:
             raise KnowledgeError([])
         self.documents: tuple[Document, ...] = tuple(documents)
         self.passages: tuple[Passage, ...] = tuple(build_passages(self.documents))
-        analysed = [search_words(p.search_text) for p in self.passages]
+        analysed = [search_words(p.search_text) + initialisms(p.search_text) for p in self.passages]
         self.index = BM25Index([[token for _, token in words] for words in analysed], k1=k1, b=b)
         index = self.index
         self.speller = Speller(

@@ -295,6 +295,27 @@ def search_words(text: str) -> list[tuple[str, str]]:
     return found
 
 
+_NAME_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+")
+
+
+def initialisms(text: str) -> list[tuple[str, str]]:
+    """``(initialism, term)`` pairs for the multi-word names in ``text``.
+
+    Articles name an organisation in full once ("National Day Laborer Organizing Network") and readers
+    ask with the letters ("what does NDLON stand for", "the LA county sheriff", "the AG"). Every run of
+    two to six capitalised words in a run of names gives its initials, so the letters find the words.
+    Only passages get these; questions are searched with what was typed.
+    """
+    found = []
+    for run in _NAME_RUN_RE.findall(fold_accents(normalise(text))):
+        names = re.split(r"[ -]", run)
+        for start in range(len(names) - 1):
+            for end in range(start + 2, min(len(names), start + 6) + 1):
+                letters = "".join(name[0] for name in names[start:end]).lower()
+                found.append((letters, letters))
+    return found
+
+
 def tokenize(text: str) -> list[str]:
     """Search tokens of ``text``: normalised, case-folded, compounds split, stop words out, stemmed."""
     return [token for _, token in search_words(text)]
