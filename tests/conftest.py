@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
@@ -13,6 +15,19 @@ from fake_discord import BotRunner, FakeDiscord, patched_discord
 from fake_discord import run_bot as run_bot_against
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
+
+
+@pytest.fixture
+def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No BOT_* variable, token, .env or config/bot.toml of the developer's machine reaches a test.
+
+    Modules that read settings use it with ``pytestmark = pytest.mark.usefixtures("isolated_settings")``.
+    """
+    for name in list(os.environ):
+        if name.startswith("BOT_") or name == "DISCORD_TOKEN":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("BOT_CONFIG_FILE", str(tmp_path / "absent.toml"))
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest_asyncio.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +40,7 @@ LAWSUIT_SENTENCE = "In October, NDLON and other organizations filed a lawsuit ag
 LIGHTHOUSE_URL = "https://example.org/harbour-lighthouse"
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No real .env, config/bot.toml or BOT_* variable of the developer's shell reaches the bot."""
-    monkeypatch.setenv("BOT_CONFIG_FILE", str(tmp_path / "absent.toml"))
-    for name in ("DISCORD_TOKEN", "BOT_ASK_CHANNEL_IDS", "BOT_GUILD_IDS", "BOT_MODERATOR_ROLE_IDS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def lighthouse_knowledge(directory: Path) -> Path:

@@ -31,14 +31,7 @@ PASSAGE_TYPES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No BOT_* variable, .env or config file of the developer's leaks into a test."""
-    for name in list(os.environ):
-        if name.startswith("BOT_") or name == "DISCORD_TOKEN":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BOT_CONFIG_FILE", str(tmp_path / "no-config.toml"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str]:

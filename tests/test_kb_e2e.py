@@ -8,9 +8,7 @@ is current, including while a large knowledge base is being re-indexed. Members 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -18,63 +16,37 @@ from typing import Any
 import pytest
 from fake_discord import BotRunner, CommandNotAvailable, FakeDiscord, FakeUser
 from fake_discord.models import EVERYONE_PERMISSIONS
+from samples import (
+    BAD_FRONT_MATTER,
+    LIBRARY,
+    LIBRARY_QUESTION,
+    LIBRARY_TITLE,
+    PARK,
+    PARK_QUESTION,
+    PARK_TITLE,
+    SHERIFF,
+    SHERIFF_ID,
+    SHERIFF_QUESTION,
+    copy_bundled,
+)
 
 from bot.discord_app.client import NOT_MODERATOR, ArticleBot
 from bot.replies.embeds import NOT_COVERED
 from bot.retrieval.live import LiveKnowledge
 from bot.settings import Settings
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = REPO_ROOT / "knowledge"
-SHERIFF = "Los Angeles Sheriff Will No Longer Turn Over Low-Level Offenders to Immigration"
-SHERIFF_ID = "la-sheriff-immigration-holds"
-SHERIFF_QUESTION = "Who filed a lawsuit against Sheriff Baca?"
-
-LIBRARY_TITLE = "Riverside Library Opens a Maker Space"
-LIBRARY = f"""---
-title: {LIBRARY_TITLE}
-source: Riverside Gazette
-published: 2021-03-02
----
-
-The Riverside library will open a maker space with three laser cutters in March, librarian Ona Petrov said.
-
-Volunteers will teach soldering classes on Saturday mornings.
-"""
-LIBRARY_QUESTION = "How many laser cutters will the maker space have?"
-
-PARK_TITLE = "Park Fountain Restored"
-PARK = f"""---
-title: {PARK_TITLE}
----
-
-The fountain in Linden Park was restored by stonemasons from Verona after two winters of work.
-"""
-PARK_QUESTION = "Who restored the fountain in Linden Park?"
-
-BAD_FRONT_MATTER = b"---\ntitle: [never closed\n---\n\nA body paragraph.\n"
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 1 << 5
 KB_SUBCOMMANDS = {"status", "list", "reload", "add", "remove", "restore"}
 
 
-@pytest.fixture(autouse=True)
-def no_real_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Settings come only from the test: no config file, .env or BOT_* variable of the machine."""
-    for name in list(os.environ):
-        if name.startswith("BOT_") or name == "DISCORD_TOKEN":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BOT_CONFIG_FILE", str(tmp_path / "absent.toml"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
     """The bundled article plus a second one (so that one can be removed)."""
-    directory = tmp_path / "knowledge"
-    directory.mkdir()
-    for path in BUNDLED.glob("*.md"):
-        shutil.copy(path, directory / path.name)
+    directory = copy_bundled(tmp_path / "knowledge")
     (directory / "park.md").write_text(PARK, encoding="utf-8")
     return directory
 

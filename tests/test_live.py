@@ -8,53 +8,31 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from samples import (
+    BAD_FRONT_MATTER,
+    LIBRARY,
+    LIBRARY_QUESTION,
+    PARK,
+    PARK_QUESTION,
+    SHERIFF,
+    SHERIFF_FILE,
+    SHERIFF_QUESTION,
+    copy_bundled,
+)
 
 from bot.retrieval import live
 from bot.retrieval.documents import KnowledgeError
 from bot.retrieval.live import LiveKnowledge, NoDocumentsError, RefreshOutcome, safe_filename
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = REPO_ROOT / "knowledge"
-SHERIFF = "Los Angeles Sheriff Will No Longer Turn Over Low-Level Offenders to Immigration"
-SHERIFF_FILE = "la-sheriff-immigration-holds.md"
-SHERIFF_QUESTION = "Who filed a lawsuit against Sheriff Baca?"
-
-LIBRARY = """---
-title: Riverside Library Opens a Maker Space
-source: Riverside Gazette
-published: 2021-03-02
----
-
-The Riverside library will open a maker space with three laser cutters in March, librarian Ona Petrov said.
-
-Volunteers will teach soldering classes on Saturday mornings.
-"""
-LIBRARY_QUESTION = "How many laser cutters will the maker space have?"
-
-PARK = """---
-title: Park Fountain Restored
----
-
-The fountain in Linden Park was restored by stonemasons from Verona after two winters of work.
-"""
-PARK_QUESTION = "Who restored the fountain in Linden Park?"
-
-BAD_FRONT_MATTER = b"---\ntitle: [never closed\n---\n\nA body paragraph.\n"
-
 
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
     """A copy of the bundled knowledge folder."""
-    directory = tmp_path / "knowledge"
-    directory.mkdir()
-    for path in BUNDLED.glob("*.md"):
-        shutil.copy(path, directory / path.name)
-    return directory
+    return copy_bundled(tmp_path / "knowledge")
 
 
 def write(directory: Path, name: str, content: str | bytes) -> Path:

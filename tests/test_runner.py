@@ -160,7 +160,4 @@ def test_run_with_an_empty_knowledge_folder_exits_1(tmp_path: Path) -> None:
     assert "has nothing to answer from" in completed.stderr
 
 
-@pytest.fixture(autouse=True)
-def no_local_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("BOT_CONFIG_FILE", str(tmp_path / "absent.toml"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,7 @@ from bot.settings import Settings, SettingsError, load_settings
 SECRET = "mfa.very-secret-token-value"
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Start every test from defaults: no BOT_* variables, no token, no .env, no config file."""
-    for name in list(os.environ):
-        if name.startswith("BOT_") or name == "DISCORD_TOKEN":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
@@ -185,7 +178,8 @@ def test_bad_value_in_the_config_file_is_named_like_its_variable(
         load_settings()
 
 
-def test_missing_default_config_file_is_not_an_error(tmp_path: Path) -> None:
+def test_missing_default_config_file_is_not_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("BOT_CONFIG_FILE")
     assert not (tmp_path / "config" / "bot.toml").exists()
 
     assert isinstance(load_settings(), Settings)
@@ -200,3 +194,13 @@ def test_malformed_config_file_raises_settings_error_naming_the_file(
         load_settings()
 
     assert str(path) in str(raised.value)
+
+
+def test_config_bot_toml_in_the_working_directory_is_read_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("BOT_CONFIG_FILE")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "bot.toml").write_text("cooldown_questions = 7\n", encoding="utf-8")
+
+    assert load_settings().cooldown_questions == 7

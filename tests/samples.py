@@ -1,0 +1,45 @@
+"""Small knowledge files shared by the refresh tests (LiveKnowledge and /kb end to end)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = REPO_ROOT / "knowledge"
+SHERIFF = "Los Angeles Sheriff Will No Longer Turn Over Low-Level Offenders to Immigration"
+SHERIFF_ID = "la-sheriff-immigration-holds"
+SHERIFF_FILE = f"{SHERIFF_ID}.md"
+SHERIFF_QUESTION = "Who filed a lawsuit against Sheriff Baca?"
+
+LIBRARY_TITLE = "Riverside Library Opens a Maker Space"
+LIBRARY = f"""---
+title: {LIBRARY_TITLE}
+source: Riverside Gazette
+published: 2021-03-02
+---
+
+The Riverside library will open a maker space with three laser cutters in March, librarian Ona Petrov said.
+
+Volunteers will teach soldering classes on Saturday mornings.
+"""
+LIBRARY_QUESTION = "How many laser cutters will the maker space have?"
+
+PARK_TITLE = "Park Fountain Restored"
+PARK = f"""---
+title: {PARK_TITLE}
+---
+
+The fountain in Linden Park was restored by stonemasons from Verona after two winters of work.
+"""
+PARK_QUESTION = "Who restored the fountain in Linden Park?"
+
+BAD_FRONT_MATTER = b"---\ntitle: [never closed\n---\n\nA body paragraph.\n"
+
+
+def copy_bundled(directory: Path) -> Path:
+    """``directory`` created, holding a copy of the bundled knowledge files."""
+    directory.mkdir()
+    for path in BUNDLED.glob("*.md"):
+        shutil.copy(path, directory / path.name)
+    return directory
