@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.retrieval import proximity
+from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.evaluation import load_cases
 from bot.retrieval.knowledge_base import SUPPORT_RATIO, KnowledgeBase, SearchResult
 from bot.retrieval.spelling import Speller, within_one_edit
@@ -241,3 +245,53 @@ def test_within_one_edit(a: str, b: str, close: bool) -> None:
 
 def test_initials_find_the_name_written_in_full(knowledge_base: KnowledgeBase) -> None:
     assert knowledge_base.search("who's the AG?").hits[0].passage.paragraph == 4
+
+
+def brute_force_rank(knowledge_base: KnowledgeBase, question: str, k: int) -> list[int]:
+    """The two-stage order computed the slow way: every candidate's window read, no shortcuts."""
+    terms = [t for t in knowledge_base.analyse(question) if t.term is not None]
+    index = knowledge_base.index
+    if not terms:
+        return []
+    matched = index.matched_scores([t.term for t in terms if t.term is not None])
+    touched = np.flatnonzero(matched)
+    first = index.top(matched[touched], max(k, proximity.CANDIDATES))
+    weights = {index.vocabulary[t.term]: t.weight for t in terms if t.term is not None}
+    scored = [
+        (
+            int(touched[j]),
+            score + proximity.WEIGHT * proximity.window_score(index.sequence(int(touched[j])), weights),
+        )
+        for j, score in zip(first.indices, first.scores, strict=True)
+    ]
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return [i for i, _ in scored[:k]]
+
+
+def test_the_shortcuts_in_proximity_ordering_change_no_ranking(knowledge_base: KnowledgeBase) -> None:
+    questions = [case.question for case in load_cases(DEV_SET)]
+
+    for k in (1, 3, 5):
+        for question in questions:
+            ranked = [knowledge_base.passages.index(p) for p in knowledge_base.rank(question, k)]
+            assert ranked == brute_force_rank(knowledge_base, question, k), question
+
+
+def test_the_shortcuts_change_no_ranking_on_a_larger_random_corpus() -> None:
+    rng = random.Random(4)
+    words = [f"{a}{b}{c}" for a in "bdgkmpst" for b in "aeiou" for c in "lnrx"]
+    paragraphs = tuple(
+        Paragraph(
+            n,
+            " ".join(rng.choice(words[: rng.randint(20, len(words))]) for _ in range(rng.randint(5, 60))),
+            n,
+        )
+        for n in range(1, 301)
+    )
+    knowledge_base = KnowledgeBase([Document("random", "random.md", "Random", paragraphs)])
+
+    for _ in range(150):
+        question = " ".join(rng.sample(words, rng.randint(1, 6)))
+        for k in (1, 3, 5):
+            ranked = [knowledge_base.passages.index(p) for p in knowledge_base.rank(question, k)]
+            assert ranked == brute_force_rank(knowledge_base, question, k), question

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -175,16 +176,25 @@ class KnowledgeBase:
         touched = np.flatnonzero(matched)
         first = self.index.top(matched[touched], max(k, proximity.CANDIDATES))
         weights = {vocabulary[t.term]: t.weight for t in terms if t.term is not None}
-        most_bonus = proximity.WEIGHT * sum(weights.values())
+        candidates = touched[np.asarray(first.indices, dtype=np.int64)]
+        # Which question words each candidate holds bounds its proximity bonus: one word alone is
+        # its own window, and no window holds more than the words the passage has.
+        holds = {term_id: self.index.holds(term_id, candidates) for term_id in weights}
+        held_weight = sum((weight * holds[t] for t, weight in weights.items()), np.zeros(candidates.size))
+        held_count = sum((holds[t].astype(np.int64) for t in weights), np.zeros(candidates.size, np.int64))
         scored: list[tuple[int, float]] = []
-        for position, score in zip(first.indices, first.scores, strict=True):
-            # Candidates come best first: once even the largest bonus cannot lift one into the
-            # top k, none of the rest can be lifted either, so their windows need no reading.
-            if len(scored) >= k and score + most_bonus < sorted(s for _, s in scored)[-k]:
-                break
-            i = int(touched[position])
-            bonus = proximity.WEIGHT * proximity.window_score(self.index.sequence(i), weights)
+        best: list[float] = []  # combined scores so far, ascending: best[-k] is the k-th best
+        for j, score in enumerate(first.scores):
+            most = proximity.WEIGHT * float(held_weight[j])
+            if len(best) >= k and score + most < best[-k]:
+                continue  # Even its largest bonus cannot lift it into the top k.
+            i = int(candidates[j])
+            if held_count[j] <= 1:
+                bonus = most
+            else:
+                bonus = proximity.WEIGHT * proximity.window_score(self.index.sequence(i), weights)
             scored.append((i, score + bonus))
+            bisect.insort(best, score + bonus)
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return [(i, float(matched[i])) for i, _ in scored[:k]]
 

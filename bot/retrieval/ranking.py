@@ -116,6 +116,15 @@ class BM25Index:
             return float(self._data[start + found])
         return 0.0
 
+    def holds(self, term_id: int, passages: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """For each of ``passages``, whether it contains the term ``term_id``."""
+        postings = self._indices[self._indptr[term_id] : self._indptr[term_id + 1]]
+        found = np.searchsorted(postings, passages)
+        inside = found < postings.size
+        result = np.zeros(passages.size, dtype=np.bool_)
+        result[inside] = postings[found[inside]] == passages[inside]
+        return result
+
     def _matched(self, ids: Sequence[int]) -> FloatArray:
         """Sum of the contribution rows of ``ids``: only passages holding a query term are touched."""
         if not ids:
