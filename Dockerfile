@@ -14,9 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BOT_KNOWLEDGE_DIR=/app/knowledge
 RUN useradd --create-home --uid 10001 botuser
 WORKDIR /app
-COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir --no-index /wheels/*.whl \
-    && rm -rf /wheels
+# The wheels are mounted for the install only, so they never become a layer of the image.
+RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
+    pip install --no-cache-dir --no-index /wheels/*.whl
 COPY --chown=10001:10001 knowledge ./knowledge
 COPY --chown=10001:10001 config ./config
 USER 10001
