@@ -18,6 +18,7 @@ import gc
 import logging
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -117,30 +118,33 @@ class NoDocumentsError(KnowledgeError):
 
 
 class _CollectorPause:
-    """Keeps Python's cyclic garbage collector off while indexes are built, then freezes them.
+    """Keeps the event loop's thread responsive while indexes are built in a worker thread.
 
-    Building an index creates millions of objects, and every full collection walks all of them while
-    holding the GIL: the event loop, though the build runs in a thread, stalled for up to 280 ms at a
-    time on 20,000 passages (``benchmarks/reload_stall.py``). Building creates no reference cycles and
-    a dropped snapshot is freed by reference counting, so nothing is lost by pausing the collector; the
-    finished indexes are frozen (``gc.freeze``) so that later collections do not walk them either.
-    Counted, because two knowledge bases may be built at once (start-up of several, tests).
+    Building an index creates millions of objects, and every full collection of Python's cyclic
+    garbage collector walks all of them while holding the GIL: the event loop stalled for up to
+    280 ms at a time on 20,000 passages (``benchmarks/reload_stall.py``). Building creates no
+    reference cycles, so the collector is paused meanwhile (a dropped snapshot is freed by reference
+    counting; the cycles others make are collected once it resumes). The GIL is also handed over
+    every millisecond instead of every five, so the loop's thread gets its turn sooner; this costs
+    the build some speed. Counted, because two knowledge bases may be built at once.
     """
+
+    SWITCH_INTERVAL = 0.001
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._depth = 0
         self._resume = False
+        self._interval = sys.getswitchinterval()
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
         with self._lock:
             if self._depth == 0:
                 self._resume = gc.isenabled()
-                # Young garbage would be frozen with the rest; collecting it is quick (the big
-                # structures are frozen already).
-                gc.collect(1)
+                self._interval = sys.getswitchinterval()
                 gc.disable()
+                sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
             self._depth += 1
         try:
             yield
@@ -148,7 +152,7 @@ class _CollectorPause:
             with self._lock:
                 self._depth -= 1
                 if self._depth == 0:
-                    gc.freeze()
+                    sys.setswitchinterval(self._interval)
                     if self._resume:
                         gc.enable()
 
@@ -404,7 +408,10 @@ class LiveKnowledge:
                 await asyncio.to_thread(undo)
             raise
         outcome = self._compare(action, requested_by, at, self._snapshot, snapshot)
+        replaced = [self._snapshot]
         self._snapshot = snapshot
+        # Freeing an index is as much work as building it; done here it would stall the event loop.
+        await asyncio.to_thread(replaced.clear)
         return outcome
 
     @staticmethod

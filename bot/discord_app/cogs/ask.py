@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import discord
 from discord import app_commands
@@ -17,6 +18,13 @@ from bot.replies.embeds import EMPTY_QUESTION, answer_embed, plain_message
 PASSAGES_FETCHED = 9
 # A cooldown notice in a channel deletes itself after this many seconds, to keep the channel clean.
 NOTICE_SECONDS = 15.0
+
+
+async def expire(message: discord.Message, delay: float) -> None:
+    """Delete ``message`` after ``delay`` seconds (if it is still there)."""
+    await asyncio.sleep(delay)
+    with contextlib.suppress(discord.HTTPException):
+        await message.delete()
 
 
 class AskCog(commands.Cog):
@@ -67,9 +75,9 @@ class AskCog(commands.Cog):
             self.bot.limiter.hit(message.author.id)
         except QuestionOnCooldown as cooldown:
             if self.bot.limiter.should_notify(message.author.id):
-                await message.reply(
-                    cooldown_message(cooldown.retry_after), mention_author=False, delete_after=NOTICE_SECONDS
-                )
+                notice = await message.reply(cooldown_message(cooldown.retry_after), mention_author=False)
+                # Not delete_after: its task would outlive the bot's shutdown; this one is cancelled.
+                self.bot.start_background(expire(notice, NOTICE_SECONDS))
             return
         async with message.channel.typing():
             embed, view = await self.answer(question, message.author.id)
