@@ -8,8 +8,6 @@ a ``@everyone`` in a question is shown, not announced (the bot also sends with n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import discord
 
 from bot.retrieval.documents import Document, format_date
@@ -315,11 +313,6 @@ def refresh_embed(outcome: RefreshOutcome) -> discord.Embed:
         text = "\n".join(f"`{clip(str(p), 300)}`" for p in outcome.problems[:10])
         embed.add_field(name="Warnings", value=clip(text, FIELD_VALUE_LIMIT), inline=False)
     return fit(embed)
-
-
-def embed_length(embeds: Sequence[discord.Embed]) -> int:
-    """Characters Discord counts against the 6000 limit, over all ``embeds`` of a message."""
-    return sum(len(e) for e in embeds)
 
 
 def fit(embed: discord.Embed) -> discord.Embed:

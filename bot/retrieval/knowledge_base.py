@@ -17,7 +17,7 @@ from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
-from bot.retrieval.text import initialisms, normalise, search_words, term
+from bot.retrieval.text import initialisms, search_words, term
 
 DEFAULT_K = 3
 
@@ -227,12 +227,6 @@ class KnowledgeBase:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
         return [self.passages[i] for i, _ in self._candidates(self.analyse(question), k)]
 
-    def relevance(self, question: str) -> float:
-        """How well the best passage covers ``question``: the quantity abstention is decided on."""
-        terms = self.analyse(question)
-        candidates = self._candidates(terms, 1)
-        return self._relevance(candidates[0][1], terms) if candidates else 0.0
-
     @staticmethod
     def best_sentence(passage: Passage, terms: Iterable[QueryTerm]) -> str:
         """The sentence of ``passage`` that covers most of the question's weight (first on a tie)."""
@@ -244,8 +238,3 @@ class KnowledgeBase:
             if score > best_score:
                 best, best_score = sentence, score
         return best
-
-
-def passage_text_contains(passage: Passage, needle: str) -> bool:
-    """True when ``needle`` occurs in the passage, compared after quote and space normalisation."""
-    return normalise(needle) in normalise(passage.text)
