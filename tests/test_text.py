@@ -7,7 +7,10 @@ curly or straight quotes, full-width letters, capitals, possessives, compounds, 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import bot.retrieval.text as text_module
 from bot.retrieval.text import (
     STOP_WORDS,
     collapse_whitespace,
@@ -161,3 +164,44 @@ def test_multi_word_names_give_the_initials_readers_ask_with() -> None:
 
 def test_single_capitalised_words_give_no_initials() -> None:
     assert initialisms("The lawsuit alleges that Baca is wrong.") == []
+
+
+PLAIN_OR_NOT = [
+    "The council met on Monday. It voted to close the park. Residents were angry.",
+    "The L.A. Times said so on Dec. 5. Then Atty. Gen. Harris spoke.",
+    "He left at 5 p.m. yesterday. Then he came back.",
+    "Is it so? Yes it is! Good work. Fine",
+    "Mr. Smith went to Washington. He won.",
+    "The vote was close. The U.S. Army came. They went.",
+    "Go to No. 5 now. Then stop.",
+    "Sales rose by a. Then fell.",
+    "Prices rose sharply in spring. Officials said costs fell in autumn! Why did it happen? Nobody knows.",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_OR_NOT)
+def test_the_quick_path_for_plain_prose_splits_as_pysbd_does(text: str) -> None:
+    plain = text_module._plain_sentences(text)
+
+    assert plain is None or plain == text_module._pysbd_sentences(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sentences=st.lists(
+        st.lists(
+            st.sampled_from(["the", "council", "voted", "a", "no", "park", "closed", "al", "rose"]),
+            min_size=1,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    ends=st.lists(st.sampled_from(".!?"), min_size=5, max_size=5),
+)
+def test_the_quick_path_agrees_with_pysbd_on_generated_prose(
+    sentences: list[list[str]], ends: list[str]
+) -> None:
+    text = " ".join(" ".join(words).capitalize() + end for words, end in zip(sentences, ends, strict=False))
+    plain = text_module._plain_sentences(text)
+
+    assert plain is None or plain == text_module._pysbd_sentences(text)

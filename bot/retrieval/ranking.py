@@ -105,17 +105,6 @@ class BM25Index:
         """Scores without BM25Plus' constant: only what the passages' own matches earn."""
         return self._matched(self.term_ids(terms))
 
-    def contribution(self, term: str, index: int) -> float:
-        """What ``term`` alone adds to passage ``index`` (0 when the passage lacks it)."""
-        term_id = self.vocabulary.get(term)
-        if term_id is None:
-            return 0.0
-        start, end = self._indptr[term_id], self._indptr[term_id + 1]
-        found = np.searchsorted(self._indices[start:end], index)
-        if found < end - start and self._indices[start + found] == index:
-            return float(self._data[start + found])
-        return 0.0
-
     def holds(self, term_id: int, passages: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """For each of ``passages``, whether it contains the term ``term_id``."""
         postings = self._indices[self._indptr[term_id] : self._indptr[term_id + 1]]

@@ -94,7 +94,6 @@ _SPACE_RE = re.compile(r"\s+")
 _INNER_PUNCTUATION_RE = re.compile(r"[.,]")
 _HYPHENATED_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 
-_segmenter = pysbd.Segmenter(language="en", clean=False)
 _span_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
 _HIDE_QUOTES = str.maketrans({'"': " ", "\u201c": " ", "\u201d": " "})
 _OPENING_QUOTES = frozenset('"\u201c')
@@ -144,19 +143,22 @@ def _plain_sentences(text: str) -> list[str] | None:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences, keeping the original characters of each one.
+    """Split a paragraph into sentences, keeping the original characters of each one."""
+    text = text.strip()
+    if not text:
+        return []
+    plain = _plain_sentences(text)
+    return plain if plain is not None else _pysbd_sentences(text)
+
+
+def _pysbd_sentences(text: str) -> list[str]:
+    """pysbd's sentences of ``text``, also inside quotations.
 
     pysbd never splits inside a quotation, so a three-sentence quotation would be one "sentence"
     and a highlighted answer would be most of a paragraph. Quotation marks are therefore hidden from
     pysbd (replaced by spaces, which keeps every offset), and each opening mark is given back to the
     sentence it opens.
     """
-    text = text.strip()
-    if not text:
-        return []
-    plain = _plain_sentences(text)
-    if plain is not None:
-        return plain
     spans = _span_segmenter.segment(text.translate(_HIDE_QUOTES))
     cuts = [0]
     for span in spans[1:]:
