@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import logging
 import os
@@ -42,7 +41,7 @@ import time
 import tracemalloc
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +55,7 @@ for _folder in (ROOT / "tests", ROOT / "benchmarks"):
 
 from corpus import questions as corpus_questions  # noqa: E402
 from fake_discord import (  # noqa: E402
+    ErrorRecords,
     FakeChannel,
     FakeDiscord,
     FakeDiscordTimeout,
@@ -229,33 +229,6 @@ class BurstReport:
             for q in self.questions
             if self.outcomes[q.message_id] in (ANSWERED, ANSWERED_NOT_COVERED)
         ]
-
-
-class ErrorLog(logging.Handler):
-    """Collects every ERROR record of the process (the bot, discord.py, asyncio's lost exceptions)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    @classmethod
-    @contextlib.contextmanager
-    def attached(cls) -> Iterator[ErrorLog]:
-        """An ErrorLog on the root logger for the duration of the block."""
-        handler = cls()
-        root = logging.getLogger()
-        root.addHandler(handler)
-        try:
-            yield handler
-        finally:
-            root.removeHandler(handler)
-
-    def describe(self) -> str:
-        """The records, formatted with their tracebacks."""
-        return "\n".join(self.format(record) for record in self.records)
 
 
 class ReplyTracker:
@@ -535,7 +508,7 @@ async def run_phase(
     # Answers' buttons expire sooner than in production, so that what they hold is let go within the run.
     expiring = mock.patch.object(views, "PAGER_TIMEOUT", args.pager_timeout)
     try:
-        with patched_discord(fake), expiring, ErrorLog.attached() as errors:
+        with patched_discord(fake), expiring, ErrorRecords.attached() as errors:
             members = add_members(fake, args.users)
             bot = await build_bot(
                 fake, directory, cooldown_questions=cooldown[0], cooldown_seconds=cooldown[1]

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_discord import BotRunner, FakeDiscord
+from fake_discord import BotRunner, ErrorRecords, FakeDiscord
 from samples import copy_bundled
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -25,7 +25,6 @@ from load import (
     NOT_COVERED_REPLY,
     NOTIFIED,
     SILENCED,
-    ErrorLog,
     ReloadResult,
     add_members,
     build_bot,
@@ -53,7 +52,7 @@ async def test_every_question_of_a_burst_gets_exactly_one_answer(
     members = add_members(fake, MEMBERS)
     bot = await build_bot(fake, directory, cooldown_questions=QUESTIONS, cooldown_seconds=60.0)
     planned = plan_questions(fake, members, QUESTIONS, SECONDS)
-    with ErrorLog.attached() as errors:
+    with ErrorRecords.attached() as errors:
         async with run_bot(bot):
             report = await run_burst(fake, bot, planned, settle_timeout=30)
             answers_after = await still_answers(fake)
@@ -85,7 +84,7 @@ async def test_a_rate_limited_burst_with_a_reload_midway_accounts_for_every_ques
             fake, bot, lambda: copy_files(sorted(staging.glob("*.md")), directory), timeout=30
         )
 
-    with ErrorLog.attached() as errors:
+    with ErrorRecords.attached() as errors:
         async with run_bot(bot):
             report = await run_burst(fake, bot, planned, midway=reload_midway, settle_timeout=30)
             answers_after = await still_answers(fake)

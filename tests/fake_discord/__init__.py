@@ -11,7 +11,7 @@ from .gateway import FakeGateway, GatewayFrame, GatewaySession
 from .interactions import CommandNotAvailable, InteractionHandle
 from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
 from .records import CommandSync, RecordedRequest, UploadedFile
-from .runner import BotRunner, patched_discord, run_bot
+from .runner import BotRunner, ErrorRecords, patched_discord, run_bot
 from .server import FakeDiscord
 from .spec import SpecValidator, find_spec_file, message_limit_problems
 from .waiting import FakeDiscordTimeout
@@ -20,6 +20,7 @@ __all__ = [
     "BotRunner",
     "CommandNotAvailable",
     "CommandSync",
+    "ErrorRecords",
     "FakeChannel",
     "FakeDiscord",
     "FakeDiscordTimeout",

@@ -38,8 +38,8 @@ def patched_discord(fake: FakeDiscord) -> Iterator[None]:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
 
 
-class _ErrorRecords(logging.Handler):
-    """Collects ERROR records of discord.py's loggers: exceptions it swallowed and only logged."""
+class ErrorRecords(logging.Handler):
+    """Collects ERROR records: exceptions discord.py (or anything else) swallowed and only logged."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
@@ -48,7 +48,20 @@ class _ErrorRecords(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
+    @classmethod
+    @contextmanager
+    def attached(cls, logger: str | None = None) -> Iterator[ErrorRecords]:
+        """Records of ``logger`` (the root logger: the whole process) for the duration of the block."""
+        handler = cls()
+        target = logging.getLogger(logger)
+        target.addHandler(handler)
+        try:
+            yield handler
+        finally:
+            target.removeHandler(handler)
+
     def describe(self) -> str:
+        """The records, formatted with their tracebacks."""
         return "\n".join(self.format(record) for record in self.records)
 
 
@@ -80,21 +93,18 @@ async def run_bot(
     `fail_on_logged_errors` is False) if discord.py logged an error, which is how it reports
     exceptions in event handlers, commands and views.
     """
-    errors = _ErrorRecords()
-    discord_logger = logging.getLogger("discord")
-    discord_logger.addHandler(errors)
-    task = asyncio.create_task(client.start(fake.token), name="fake-discord-client")
-    try:
-        await _wait_until_ready(client, task, ready_timeout)
-        yield client
-    finally:
-        await client.close()
-        done, _ = await asyncio.wait({task}, timeout=close_timeout)
-        discord_logger.removeHandler(errors)
-        if not done:
-            task.cancel()
-        elif not task.cancelled():
-            task.exception()  # retrieved here so an error in the block is not masked by a warning
+    with ErrorRecords.attached("discord") as errors:
+        task = asyncio.create_task(client.start(fake.token), name="fake-discord-client")
+        try:
+            await _wait_until_ready(client, task, ready_timeout)
+            yield client
+        finally:
+            await client.close()
+            done, _ = await asyncio.wait({task}, timeout=close_timeout)
+            if not done:
+                task.cancel()
+            elif not task.cancelled():
+                task.exception()  # retrieved here so an error in the block is not masked by a warning
     if not done:
         raise AssertionError(f"client.start() did not return within {close_timeout}s of close()")
     if task.cancelled():
