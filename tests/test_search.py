@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.retrieval import proximity
 from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.evaluation import load_cases
-from bot.retrieval.knowledge_base import SUPPORT_RATIO, KnowledgeBase, SearchResult
+from bot.retrieval.knowledge_base import SUPPORT_RATIO, KnowledgeBase, SearchResult, asks_what_a_name_is
 from bot.retrieval.spelling import Speller, within_one_edit
 from bot.retrieval.text import initialisms, search_words, tokenize
 
@@ -82,6 +82,78 @@ def test_the_headline_answers_a_question_about_the_headline(knowledge_base: Know
 
     assert top.passage.passage_id.endswith(":headline")
     assert top.best_sentence == knowledge_base.documents[0].title
+
+
+@pytest.mark.parametrize(
+    ("question", "introduction"),
+    [
+        ("who is chris newman", "Chris Newman Legal Director at the National Day Laborer"),
+        ("Who's Newman?", "Chris Newman Legal Director at the National Day Laborer"),
+        ("what does ndlon stand for?", "National Day Laborer Organizing Network (NDLON)"),
+        ("who is kamala harris", "California Atty. Gen. Kamala Harris"),
+    ],
+)
+def test_asking_who_someone_is_shows_where_the_article_introduces_them(
+    knowledge_base: KnowledgeBase, question: str, introduction: str
+) -> None:
+    top = knowledge_base.search(question).hits[0]
+
+    assert introduction in top.passage.text
+
+
+def test_the_introduction_comes_from_the_document_that_matches_best() -> None:
+    def document(doc_id: str, paragraphs: list[str]) -> Document:
+        return Document(
+            doc_id,
+            f"{doc_id}.md",
+            doc_id.title(),
+            tuple(Paragraph(i, text, i * 2) for i, text in enumerate(paragraphs, start=1)),
+        )
+
+    knowledge_base = KnowledgeBase(
+        [
+            document("film", ["Paul Newman starred in many films.", "Reviews of the year."]),
+            document(
+                "holds",
+                [
+                    "Chris Newman, legal director of NDLON, spoke to reporters about Newman v. Baca.",
+                    "Newman said the policy failed. Newman said it again.",
+                ],
+            ),
+        ]
+    )
+
+    ranked = knowledge_base.rank("who is newman", 3)
+
+    assert ranked[0].citation.document == "Holds"
+    assert ranked[0].paragraph == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("who is newman?", True),
+        ("What's NDLON", True),
+        ("what are secure communities", True),
+        ("what does NDLON stand for", True),
+        ("what does 'detainer' mean?", True),
+        ("who filed the lawsuit", False),
+        ("when was it published", False),
+        ("who was the sheriff then", False),
+        ("what did newman say", False),
+    ],
+)
+def test_which_questions_ask_what_a_name_is(question: str, asks: bool) -> None:
+    assert asks_what_a_name_is(question) is asks
+
+
+def test_who_is_doing_something_is_not_answered_by_an_introduction(knowledge_base: KnowledgeBase) -> None:
+    # Every word must name something: "suing" is not in the article, so relevance alone decides.
+    question = "who is suing baca"
+
+    assert knowledge_base.rank(question, 3) == [
+        knowledge_base.passages[i] for i, _ in knowledge_base._candidates(knowledge_base.analyse(question), 3)
+    ]
 
 
 @pytest.mark.xfail(
@@ -268,13 +340,19 @@ def brute_force_rank(knowledge_base: KnowledgeBase, question: str, k: int) -> li
     return [i for i, _ in scored[:k]]
 
 
+def relevance_order(knowledge_base: KnowledgeBase, question: str, k: int) -> list[int]:
+    """The passages BM25 and proximity put first (before "who is" questions move an introduction up)."""
+    return [i for i, _ in knowledge_base._candidates(knowledge_base.analyse(question), k)]
+
+
 def test_the_shortcuts_in_proximity_ordering_change_no_ranking(knowledge_base: KnowledgeBase) -> None:
     questions = [case.question for case in load_cases(DEV_SET)]
 
     for k in (1, 3, 5):
         for question in questions:
-            ranked = [knowledge_base.passages.index(p) for p in knowledge_base.rank(question, k)]
-            assert ranked == brute_force_rank(knowledge_base, question, k), question
+            assert relevance_order(knowledge_base, question, k) == brute_force_rank(
+                knowledge_base, question, k
+            )
 
 
 def test_the_shortcuts_change_no_ranking_on_a_larger_random_corpus() -> None:
@@ -293,5 +371,6 @@ def test_the_shortcuts_change_no_ranking_on_a_larger_random_corpus() -> None:
     for _ in range(150):
         question = " ".join(rng.sample(words, rng.randint(1, 6)))
         for k in (1, 3, 5):
-            ranked = [knowledge_base.passages.index(p) for p in knowledge_base.rank(question, k)]
-            assert ranked == brute_force_rank(knowledge_base, question, k), question
+            assert relevance_order(knowledge_base, question, k) == brute_force_rank(
+                knowledge_base, question, k
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import numpy as np
 
 from bot.retrieval import proximity
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
-from bot.retrieval.passages import Passage, build_passages
+from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
 from bot.retrieval.text import initialisms, search_words, term
@@ -38,6 +39,22 @@ SUPPORT_RATIO = 0.5
 # Questions are cut to this many characters before analysis: longer text is not a question, and
 # the cut keeps the work per query bounded.
 MAX_QUERY_CHARS = 2000
+
+# "Who is Newman?", "what's NDLON", "what does NDLON stand for": questions asking what a name is. News
+# writing introduces a person or a group where it first names them ("Chris Newman, Legal Director
+# at the National Day Laborer Organizing Network") and later only repeats the name ("Newman said"),
+# so these questions are answered by the first paragraph that names everything asked about.
+_INTRODUCTION_RE = re.compile(
+    r"^\W*(?:who|what)\s*(?:'s|\s(?:is|are)\b)|\bstand(?:s)?\s+for\b|\bmean(?:s)?\W*$",
+    re.IGNORECASE,
+)
+_INTRODUCTION_WORDS = frozenset({"stand", "stands"})
+
+# "Who is Chris Newman" names one thing; "what is the largest city in Norway" asks about several.
+NAME_WORDS = 2
+
+# How many of the best passages are looked through for the one that introduces the name.
+INTRODUCTION_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -198,11 +215,50 @@ class KnowledgeBase:
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return [(i, float(matched[i])) for i, _ in scored[:k]]
 
+    def _ranked(self, question: str, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
+        """``_candidates``, with the introducing paragraph first when the question asks what a name is."""
+        if not asks_what_a_name_is(question):
+            return self._candidates(terms, k)
+        named = [t for t in terms if t.word not in _INTRODUCTION_WORDS]
+        # Every word must be known: in "who is suing Baca" the name is not what is asked about.
+        if len(named) > NAME_WORDS or any(t.term is None for t in named):
+            return self._candidates(terms, k)
+        candidates = self._candidates(terms, max(k, INTRODUCTION_CANDIDATES))
+        introduction = self._introduction(candidates, named)
+        if introduction is not None:
+            candidates.insert(0, candidates.pop(introduction))
+        return candidates[:k]
+
+    def _introduction(
+        self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
+    ) -> int | None:
+        """Position in ``candidates`` of the first body paragraph naming every known question word.
+
+        Only the document of the best such paragraph is looked at: another document may introduce
+        the same name, but the best match says which one the question is about.
+        """
+        term_ids = {self.index.vocabulary[t.term] for t in terms if t.term is not None}
+        naming = [
+            (position, i)
+            for position, (i, _) in enumerate(candidates)
+            if self.passages[i].paragraph != HEADER_PARAGRAPH
+            and term_ids <= set(self.index.sequence(i).tolist())
+        ]
+        if not naming:
+            return None
+        document = self.passages[naming[0][1]].citation.document
+        same_document = [
+            (self.passages[i].paragraph, position)
+            for position, i in naming
+            if self.passages[i].citation.document == document
+        ]
+        return min(same_document)[1]
+
     def search(self, question: str, k: int = DEFAULT_K) -> SearchResult:
         """The ``k`` most relevant passages for ``question``, or ``answered=False`` with none."""
         started = time.perf_counter()
         terms = self.analyse(question)
-        candidates = self._candidates(terms, k)
+        candidates = self._ranked(question, terms, k)
         hits: list[Hit] = []
         if candidates:
             best_matched = max(score for _, score in candidates)
@@ -225,7 +281,7 @@ class KnowledgeBase:
 
     def rank(self, question: str, k: int) -> list[Passage]:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
-        return [self.passages[i] for i, _ in self._candidates(self.analyse(question), k)]
+        return [self.passages[i] for i, _ in self._ranked(question, self.analyse(question), k)]
 
     @staticmethod
     def best_sentence(passage: Passage, terms: Iterable[QueryTerm]) -> str:
@@ -238,3 +294,8 @@ class KnowledgeBase:
             if score > best_score:
                 best, best_score = sentence, score
         return best
+
+
+def asks_what_a_name_is(question: str) -> bool:
+    """True for "who is X", "what's X", "what does X stand for" and the like."""
+    return _INTRODUCTION_RE.search(question[:MAX_QUERY_CHARS].replace("\u2019", "'")) is not None
