@@ -181,6 +181,32 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
     assert result.to_json()["passages"] == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did the LA lakers win last night",
+        "best pizza place in los angeles",
+        "who won the grammy for best album in 2012",
+    ],
+)
+def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert not result.answered
+    assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["has anyone sued baca", "what's newman's job", "whos suing the sheriff"]
+)
+def test_one_word_the_article_lacks_does_not_make_a_question_off_topic(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
 def test_answered_results_only_contain_passages_sharing_a_word_with_the_question(
     knowledge_base: KnowledgeBase,
 ) -> None:
