@@ -54,6 +54,16 @@ def test_scores_equal_rank_bm25_bm25plus_on_random_corpora(
     )
 
 
+def test_vocabulary_and_idf_are_rank_bm25s_own() -> None:
+    corpus = [["sheriff", "baca", "sheriff"], [], ["ice", "baca"], ["county"]]
+    model = BM25Plus(corpus, k1=K1, b=B, delta=DELTA)
+
+    index = BM25Index(corpus)
+
+    assert list(index.vocabulary) == list(model.idf)
+    assert index.idf.tolist() == list(model.idf.values())
+
+
 def test_scores_with_default_parameters_equal_bm25plus_on_a_seeded_random_corpus() -> None:
     rng = random.Random(20121205)
     words = [f"w{i}" for i in range(40)]

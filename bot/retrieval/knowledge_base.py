@@ -6,7 +6,6 @@ import bisect
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
-from bot.retrieval.text import initialisms, search_words, term
+from bot.retrieval.text import index_terms, search_words, term
 
 DEFAULT_K = 3
 
@@ -100,12 +99,11 @@ class KnowledgeBase:
             raise KnowledgeError([])
         self.documents: tuple[Document, ...] = tuple(documents)
         self.passages: tuple[Passage, ...] = tuple(build_passages(self.documents))
-        analysed = [search_words(p.search_text) + initialisms(p.search_text) for p in self.passages]
-        self.index = BM25Index([[token for _, token in words] for words in analysed], k1=k1, b=b)
+        terms, word_terms = index_terms(p.search_text for p in self.passages)
+        self.index = BM25Index(terms, k1=k1, b=b)
         index = self.index
         self.speller = Speller(
-            chain.from_iterable(analysed),
-            lambda term: float(index.document_frequency[index.vocabulary[term]]),
+            word_terms, lambda term: float(index.document_frequency[index.vocabulary[term]])
         )
 
     @classmethod

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -55,20 +56,22 @@ class BM25Index:
         # rank-bm25 divides by the average length: a corpus of only empty passages (all stop words)
         # would divide by zero, so it gets one empty-string token each.
         documents: Sequence[Sequence[str]] = corpus if any(corpus) else [[""] for _ in corpus]
-        # rank-bm25 supplies the model: its vocabulary, idf and length normalisation.
-        model = BM25Plus(documents, k1=k1, b=b, delta=delta)
         self.k1 = k1
         self.delta = delta
-        self.size = model.corpus_size
-        self.vocabulary: dict[str, int] = {term: i for i, term in enumerate(model.idf)}
-        self.idf: FloatArray = np.fromiter(model.idf.values(), dtype=np.float64, count=len(model.idf))
-        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
-        # source of the term frequencies below (counted with numpy rather than model.doc_freqs).
-        lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=self.size)
-        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self.size = len(documents)
+        # Vocabulary ids in order of first occurrence, the order of rank-bm25's own vocabulary.
+        self.vocabulary: dict[str, int] = {
+            term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(documents)))
+        }
         vocabulary = self.vocabulary
+        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
+        # source of the term and document frequencies below.
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=self.size)
+        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
         self._sequence = np.fromiter(
-            (vocabulary[t] for doc in documents for t in doc), dtype=np.int32, count=int(lengths.sum())
+            map(vocabulary.__getitem__, chain.from_iterable(documents)),
+            dtype=np.int32,
+            count=int(lengths.sum()),
         )
         # One key per (term, passage) occurrence, term-major: unique keys and their counts are the
         # non-zero term frequencies, already in the order of a term-by-passage CSR matrix.
@@ -79,9 +82,19 @@ class BM25Index:
         rows = keys // self.size
         cols = keys % self.size
         tf = counts.astype(np.float64)
-        doc_len = np.asarray(model.doc_len, dtype=np.float64)
-        norm = k1 * (1 - b + b * doc_len / model.avgdl)
         self.document_frequency: npt.NDArray[np.int64] = np.bincount(rows, minlength=len(vocabulary))
+        # rank-bm25 supplies the model: its idf and length normalisation. Its constructor counts every
+        # passage's terms in a Python loop, which numpy did above, so the model is given the counts
+        # (as BM25Plus.__init__ would have set them) and computes its idf from them itself.
+        model = BM25Plus.__new__(BM25Plus)
+        model.k1, model.b, model.delta = k1, b, delta
+        model.corpus_size = self.size
+        model.doc_len = lengths.tolist()
+        model.avgdl = int(lengths.sum()) / self.size
+        model.idf = {}
+        model._calc_idf(dict(zip(vocabulary, self.document_frequency.tolist(), strict=True)))
+        self.idf: FloatArray = np.fromiter(model.idf.values(), dtype=np.float64, count=len(model.idf))
+        norm = k1 * (1 - b + b * lengths.astype(np.float64) / model.avgdl)
         # The same expression, in the same order, as BM25Plus.get_scores, minus the constant
         # idf * delta that BM25Plus adds to every passage for every known query term.
         self._data: FloatArray = self.idf[rows] * ((tf * (k1 + 1)) / (norm[cols] + tf))

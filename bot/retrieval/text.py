@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from itertools import chain, pairwise
 
@@ -308,16 +308,62 @@ def initialisms(text: str) -> list[tuple[str, str]]:
     two to six capitalised words in a run of names gives its initials, so the letters find the words.
     Only passages get these; questions are searched with what was typed.
     """
+    return [(letters, letters) for letters in _initials(fold_accents(normalise(text)))]
+
+
+def _initials(normalised: str) -> list[str]:
+    """The initialisms of ``normalised`` text (already normalised and accent-folded)."""
     found = []
-    for run in _NAME_RUN_RE.findall(fold_accents(normalise(text))):
+    for run in _NAME_RUN_RE.findall(normalised):
         names = re.split(r"[ -]", run)
         for start in range(len(names) - 1):
             for end in range(start + 2, min(len(names), start + 6) + 1):
-                letters = "".join(name[0] for name in names[start:end]).lower()
-                found.append((letters, letters))
+                found.append("".join(name[0] for name in names[start:end]).lower())
     return found
 
 
 def tokenize(text: str) -> list[str]:
     """Search tokens of ``text``: normalised, case-folded, compounds split, stop words out, stemmed."""
     return [token for _, token in search_words(text)]
+
+
+class _TermsOfTokens(dict[str, tuple[str, ...]]):
+    """Written token -> its terms, filled on first sight; also collects every ``(word, term)`` pair.
+
+    A dict rather than ``_token_terms``' cache: looking a token up with ``dict.__getitem__`` through
+    ``map`` costs a fraction of a cached call, which matters over the millions of tokens of a corpus.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.word_terms: set[tuple[str, str]] = set()
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        pairs = _token_terms(token)
+        self.word_terms.update(pairs)
+        terms = self[token] = tuple(word_term for _, word_term in pairs)
+        return terms
+
+
+def index_terms(texts: Iterable[str]) -> tuple[list[list[str]], set[tuple[str, str]]]:
+    """The terms of each of ``texts`` with its initialisms, and the distinct ``(word, term)`` pairs.
+
+    For each text the terms are those of ``search_words(text) + initialisms(text)``, in that order;
+    the pairs are the distinct ones of all of them. Indexing needs only the terms and the speller only
+    the distinct pairs, so this skips building a pair per token (tests check both against the plain
+    functions).
+    """
+    table = _TermsOfTokens()
+    pairs = table.word_terms
+    found: list[list[str]] = []
+    for text in texts:
+        normalised = fold_accents(normalise(text))
+        terms = list(chain.from_iterable(map(table.__getitem__, _WORD_RE.findall(normalised))))
+        for word in _hyphen_joined(normalised):
+            terms.append(term(word))
+            pairs.add((word, terms[-1]))
+        letters = _initials(normalised)
+        terms.extend(letters)
+        pairs.update((initialism, initialism) for initialism in letters)
+        found.append(terms)
+    return found, pairs
