@@ -242,3 +242,14 @@ def test_index_terms_agree_with_the_plain_functions_on_generated_texts(texts: li
     plain = [text_module.search_words(text) + initialisms(text) for text in texts]
     assert terms == [[word_term for _, word_term in words] for words in plain]
     assert pairs == {pair for words in plain for pair in words}
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
+def test_ascii_text_is_cut_into_the_same_tokens_by_the_quick_pattern(text: str) -> None:
+    assert text_module._written_tokens(text) == text_module._WORD_RE.findall(text)
+
+
+@pytest.mark.parametrize("text", INDEXED_TEXTS)
+def test_search_terms_are_the_distinct_terms_of_search_words(text: str) -> None:
+    assert text_module.search_terms(text) == {word_term for _, word_term in text_module.search_words(text)}

@@ -169,12 +169,9 @@ class KnowledgeBase:
         tokens = [t.term for t in terms if t.term is not None]
         if not tokens or k <= 0:
             return []
-        matched = self.index.matched_scores(tokens)
-        # Only passages that hold a question word can be answers; ranking just those is much faster.
-        touched = np.flatnonzero(matched)
-        first = self.index.top(matched[touched], max(k, proximity.CANDIDATES))
+        first = self.index.best_matches(tokens, max(k, proximity.CANDIDATES))
         weights = {vocabulary[t.term]: t.weight for t in terms if t.term is not None}
-        candidates = touched[np.asarray(first.indices, dtype=np.int64)]
+        candidates = np.asarray(first.indices, dtype=np.int64)
         # Which question words each candidate holds bounds its proximity bonus: one word alone is
         # its own window, and no window holds more than the words the passage has.
         holds = {term_id: self.index.holds(term_id, candidates) for term_id in weights}
@@ -194,7 +191,8 @@ class KnowledgeBase:
             scored.append((i, score + bonus))
             bisect.insort(best, score + bonus)
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        return [(i, float(matched[i])) for i, _ in scored[:k]]
+        matched = dict(zip(first.indices, first.scores, strict=True))
+        return [(i, matched[i]) for i, _ in scored[:k]]
 
     def search(self, question: str, k: int = DEFAULT_K) -> SearchResult:
         """The ``k`` most relevant passages for ``question``, or ``answered=False`` with none."""
@@ -228,10 +226,11 @@ class KnowledgeBase:
     @staticmethod
     def best_sentence(passage: Passage, terms: Iterable[QueryTerm]) -> str:
         """The sentence of ``passage`` that covers most of the question's weight (first on a tie)."""
-        weights = {t.term: t.weight for t in terms if t.term is not None}
         best, best_score = passage.sentences[0], 0.0
-        for sentence, indexed in passage.searchable_sentences:
-            found = {token for _, token in search_words(indexed)}
+        if len(passage.sentences) == 1:
+            return best  # The only sentence is the best, whatever it holds: no need to read it.
+        weights = {t.term: t.weight for t in terms if t.term is not None}
+        for sentence, found in passage.sentence_terms:
             score = sum(w for term, w in weights.items() if term in found)
             if score > best_score:
                 best, best_score = sentence, score

@@ -88,6 +88,8 @@ STOP_WORDS = STOP_WORDS | frozenset(
 )
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*", re.UNICODE)
+# The same tokens for ASCII text, where a letter or digit is [A-Za-z0-9]: a quarter faster to match.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.,'][A-Za-z0-9]+)*")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
@@ -289,12 +291,31 @@ def _token_terms(token: str) -> tuple[tuple[str, str], ...]:
     return tuple((word, term(word)) for word in _word_forms(token) if word not in STOP_WORDS)
 
 
+def _written_tokens(normalised: str) -> list[str]:
+    """The written tokens of normalised text, as ``_WORD_RE`` finds them."""
+    return (_ASCII_WORD_RE if normalised.isascii() else _WORD_RE).findall(normalised)
+
+
 def search_words(text: str) -> list[tuple[str, str]]:
     """``(word, term)`` pairs of the search tokens of ``text``: stop words out, compounds joined too."""
     normalised = fold_accents(normalise(text))
-    found = list(chain.from_iterable(map(_token_terms, _WORD_RE.findall(normalised))))
+    found = list(chain.from_iterable(map(_token_terms, _written_tokens(normalised))))
     found.extend((w, term(w)) for w in _hyphen_joined(normalised))
     return found
+
+
+def search_terms(text: str) -> frozenset[str]:
+    """The distinct terms of ``search_words(text)``, found without listing every pair."""
+    normalised = fold_accents(normalise(text))
+    found = set(chain.from_iterable(map(_token_term_tuple, _written_tokens(normalised))))
+    found.update(map(term, _hyphen_joined(normalised)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=262144)
+def _token_term_tuple(token: str) -> tuple[str, ...]:
+    """The terms of ``_token_terms(token)``, without their words."""
+    return tuple(word_term for _, word_term in _token_terms(token))
 
 
 _NAME_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+")
@@ -339,9 +360,8 @@ class _TermsOfTokens(dict[str, tuple[str, ...]]):
         self.word_terms: set[tuple[str, str]] = set()
 
     def __missing__(self, token: str) -> tuple[str, ...]:
-        pairs = _token_terms(token)
-        self.word_terms.update(pairs)
-        terms = self[token] = tuple(word_term for _, word_term in pairs)
+        self.word_terms.update(_token_terms(token))
+        terms = self[token] = _token_term_tuple(token)
         return terms
 
 
@@ -358,7 +378,7 @@ def index_terms(texts: Iterable[str]) -> tuple[list[list[str]], set[tuple[str, s
     found: list[list[str]] = []
     for text in texts:
         normalised = fold_accents(normalise(text))
-        terms = list(chain.from_iterable(map(table.__getitem__, _WORD_RE.findall(normalised))))
+        terms = list(chain.from_iterable(map(table.__getitem__, _written_tokens(normalised))))
         for word in _hyphen_joined(normalised):
             terms.append(term(word))
             pairs.add((word, terms[-1]))
