@@ -9,6 +9,7 @@ import pytest
 from bot.retrieval.documents import Document, load_directory, parse_document
 from bot.retrieval.knowledge_base import KnowledgeBase
 from bot.retrieval.passages import MAX_PASSAGE_WORDS, Passage, build_passages, document_passages
+from bot.retrieval.text import tokenize
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_PATH = REPO_ROOT / "knowledge" / "la-sheriff-immigration-holds.md"
@@ -187,3 +188,12 @@ def test_a_word_only_in_the_second_part_of_a_long_paragraph_finds_that_part() ->
     assert hit.passage.passage_id != "council:p1.1"
     assert hit.passage.paragraph == 1
     assert hit.best_sentence.endswith("item12.")
+
+
+def test_sentence_terms_pair_each_shown_sentence_with_the_terms_of_its_indexed_text(
+    passages: list[Passage],
+) -> None:
+    for passage in passages:
+        assert passage.sentence_terms == tuple(
+            (shown, frozenset(tokenize(indexed))) for shown, indexed in passage.searchable_sentences
+        )

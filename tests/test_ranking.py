@@ -54,6 +54,16 @@ def test_scores_equal_rank_bm25_bm25plus_on_random_corpora(
     )
 
 
+def test_vocabulary_and_idf_are_rank_bm25s_own() -> None:
+    corpus = [["sheriff", "baca", "sheriff"], [], ["ice", "baca"], ["county"]]
+    model = BM25Plus(corpus, k1=K1, b=B, delta=DELTA)
+
+    index = BM25Index(corpus)
+
+    assert list(index.vocabulary) == list(model.idf)
+    assert index.idf.tolist() == list(model.idf.values())
+
+
 def test_scores_with_default_parameters_equal_bm25plus_on_a_seeded_random_corpus() -> None:
     rng = random.Random(20121205)
     words = [f"w{i}" for i in range(40)]
@@ -160,6 +170,80 @@ def test_top_orders_a_real_query_like_bm25plus() -> None:
     reference = reference_scores(corpus, query)
     assert list(ranked.indices) == sorted(range(len(corpus)), key=lambda i: (-reference[i], i))[:3]
     assert ranked.indices[0] == 1
+
+
+def plain_best_matches(
+    index: BM25Index, query: list[str], k: int
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """``top`` of the matched scores of every passage holding a query term: what best_matches must give."""
+    matched = index.matched_scores(query)
+    touched = np.flatnonzero(matched)
+    ranked = index.top(matched[touched], k)
+    return tuple(int(touched[i]) for i in ranked.indices), ranked.scores
+
+
+# Few common words and many rare ones, so that some query terms are held by most passages.
+SKEWED = ["the", "sheriff", "county", *(f"rare{i}" for i in range(30))]
+skewed_corpora = st.lists(
+    st.lists(st.sampled_from(SKEWED[:3]), max_size=6).flatmap(
+        lambda common: st.lists(st.sampled_from(SKEWED[3:]), max_size=4).map(lambda rare: common + rare)
+    ),
+    min_size=1,
+    max_size=120,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    corpus=skewed_corpora,
+    query=st.lists(st.sampled_from([*SKEWED, "unknown"]), max_size=6),
+    k=st.integers(-1, 40),
+)
+def test_best_matches_are_the_top_of_the_passages_holding_a_query_term(
+    corpus: list[list[str]], query: list[str], k: int
+) -> None:
+    index = BM25Index(corpus)
+
+    ranked = index.best_matches(query, k)
+
+    assert (ranked.indices, ranked.scores) == plain_best_matches(index, query, k)
+
+
+def test_best_matches_sums_common_terms_only_where_they_can_matter_and_agrees() -> None:
+    rng = random.Random(7)
+    corpus = [["the", "county"] * rng.randint(1, 3) + rng.sample(SKEWED[3:], 2) for _ in range(400)]
+    index = BM25Index(corpus)
+
+    for query in (
+        ["the", "rare1", "rare2"],
+        ["county", "the", "rare5", "the"],
+        ["the"],
+        ["rare9"],
+        ["the"] * 8 + ["rare3"],
+    ):
+        for k in (1, 5, 30, 500):
+            ranked = index.best_matches(query, k)
+            assert (ranked.indices, ranked.scores) == plain_best_matches(index, query, k)
+
+
+def test_best_matches_agrees_when_a_common_term_could_lift_any_passage() -> None:
+    # "mid" is common enough to be summed last, but weighs so much that no passage can be ruled out.
+    corpus = [["filler"] * 5 for _ in range(400)]
+    for i in range(30):
+        corpus[i] += ["mid"] * (20 if i == 0 else 1)
+    for i in range(100, 110):
+        corpus[i].append("rare")
+    index = BM25Index(corpus)
+
+    for k in (1, 5, 12):
+        ranked = index.best_matches(["mid", "mid", "mid", "rare"], k)
+        assert (ranked.indices, ranked.scores) == plain_best_matches(index, ["mid", "mid", "mid", "rare"], k)
+
+
+def test_holds_tells_which_passages_contain_a_term() -> None:
+    index = BM25Index([["baca"], ["ice"], ["baca", "ice"], []])
+
+    assert index.holds(index.vocabulary["baca"], np.arange(4)).tolist() == [True, False, True, False]
 
 
 def test_window_score_rewards_question_words_that_stand_together() -> None:

@@ -205,3 +205,51 @@ def test_the_quick_path_agrees_with_pysbd_on_generated_prose(
     plain = text_module._plain_sentences(text)
 
     assert plain is None or plain == text_module._pysbd_sentences(text)
+
+
+INDEXED_TEXTS = [
+    "Sheriff Lee Baca's low-level offenders: the TRUSTAct and the TRUST Act, L.A. County's 20,000 holds.",
+    "Chris Newman of the National Day Laborer Organizing Network said Céloron’s “ﬁled” suit was re-filed.",
+    "",
+    "the of and it",
+    "Los Angeles County Sheriff Lee Baca. Atty. Gen. Kamala Harris wrote; they said, then he saw.",
+    "Sheriff Baca",
+]
+INDEXED_WORDS = "The Sheriff Lee Baca low-level TRUSTAct L.A. said Céloron 20,000".split()
+
+
+def test_index_terms_are_the_search_terms_and_initialisms_of_each_text() -> None:
+    terms, pairs = text_module.index_terms(INDEXED_TEXTS)
+
+    plain = [text_module.search_words(text) + initialisms(text) for text in INDEXED_TEXTS]
+    assert terms == [[word_term for _, word_term in words] for words in plain]
+    assert pairs == {pair for words in plain for pair in words}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(
+            st.sampled_from(INDEXED_WORDS),
+            max_size=12,
+        ).map(" ".join),
+        max_size=6,
+    )
+)
+def test_index_terms_agree_with_the_plain_functions_on_generated_texts(texts: list[str]) -> None:
+    terms, pairs = text_module.index_terms(texts)
+
+    plain = [text_module.search_words(text) + initialisms(text) for text in texts]
+    assert terms == [[word_term for _, word_term in words] for words in plain]
+    assert pairs == {pair for words in plain for pair in words}
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
+def test_ascii_text_is_cut_into_the_same_tokens_by_the_quick_pattern(text: str) -> None:
+    assert text_module._written_tokens(text) == text_module._WORD_RE.findall(text)
+
+
+@pytest.mark.parametrize("text", INDEXED_TEXTS)
+def test_search_terms_are_the_distinct_terms_of_search_words(text: str) -> None:
+    assert text_module.search_terms(text) == {word_term for _, word_term in text_module.search_words(text)}

@@ -7,7 +7,6 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
-from bot.retrieval.text import initialisms, search_words, term
+from bot.retrieval.text import index_terms, search_words, term
 
 DEFAULT_K = 3
 
@@ -127,12 +126,11 @@ class KnowledgeBase:
             raise KnowledgeError([])
         self.documents: tuple[Document, ...] = tuple(documents)
         self.passages: tuple[Passage, ...] = tuple(build_passages(self.documents))
-        analysed = [search_words(p.search_text) + initialisms(p.search_text) for p in self.passages]
-        self.index = BM25Index([[token for _, token in words] for words in analysed], k1=k1, b=b)
+        terms, word_terms = index_terms(p.search_text for p in self.passages)
+        self.index = BM25Index(terms, k1=k1, b=b)
         index = self.index
         self.speller = Speller(
-            chain.from_iterable(analysed),
-            lambda term: float(index.document_frequency[index.vocabulary[term]]),
+            word_terms, lambda term: float(index.document_frequency[index.vocabulary[term]])
         )
 
     @classmethod
@@ -198,12 +196,9 @@ class KnowledgeBase:
         tokens = [t.term for t in terms if t.term is not None]
         if not tokens or k <= 0:
             return []
-        matched = self.index.matched_scores(tokens)
-        # Only passages that hold a question word can be answers; ranking just those is much faster.
-        touched = np.flatnonzero(matched)
-        first = self.index.top(matched[touched], max(k, proximity.CANDIDATES))
+        first = self.index.best_matches(tokens, max(k, proximity.CANDIDATES))
         weights = {vocabulary[t.term]: t.weight for t in terms if t.term is not None}
-        candidates = touched[np.asarray(first.indices, dtype=np.int64)]
+        candidates = np.asarray(first.indices, dtype=np.int64)
         # Which question words each candidate holds bounds its proximity bonus: one word alone is
         # its own window, and no window holds more than the words the passage has.
         holds = {term_id: self.index.holds(term_id, candidates) for term_id in weights}
@@ -223,7 +218,8 @@ class KnowledgeBase:
             scored.append((i, score + bonus))
             bisect.insort(best, score + bonus)
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        return [(i, float(matched[i])) for i, _ in scored[:k]]
+        matched = dict(zip(first.indices, first.scores, strict=True))
+        return [(i, matched[i]) for i, _ in scored[:k]]
 
     def _ranked(self, question: str, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
         """``_candidates``, with the introducing paragraph first when the question asks what a name is."""
@@ -296,10 +292,11 @@ class KnowledgeBase:
     @staticmethod
     def best_sentence(passage: Passage, terms: Iterable[QueryTerm]) -> str:
         """The sentence of ``passage`` that covers most of the question's weight (first on a tie)."""
-        weights = {t.term: t.weight for t in terms if t.term is not None}
         best, best_score = passage.sentences[0], 0.0
-        for sentence, indexed in passage.searchable_sentences:
-            found = {token for _, token in search_words(indexed)}
+        if len(passage.sentences) == 1:
+            return best  # The only sentence is the best, whatever it holds: no need to read it.
+        weights = {t.term: t.weight for t in terms if t.term is not None}
+        for sentence, found in passage.sentence_terms:
             score = sum(w for term, w in weights.items() if term in found)
             if score > best_score:
                 best, best_score = sentence, score

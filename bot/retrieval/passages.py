@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.retrieval.documents import Document, format_date
-from bot.retrieval.text import split_sentences
+from bot.retrieval.text import search_terms, split_sentences
 
 MAX_PASSAGE_WORDS = 300
 HEADER_PARAGRAPH = 0
@@ -74,6 +74,11 @@ class Passage:
         if self.sentence_search_texts:
             return tuple(zip(self.sentences, self.sentence_search_texts, strict=True))
         return tuple((s, s) for s in self.sentences)
+
+    @cached_property
+    def sentence_terms(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """``(shown sentence, search terms of its indexed text)`` pairs, found once per passage."""
+        return tuple((shown, search_terms(indexed)) for shown, indexed in self.searchable_sentences)
 
 
 def citation_for(document: Document, paragraph: int) -> Citation:
@@ -157,8 +162,9 @@ def document_passages(document: Document, max_words: int = MAX_PASSAGE_WORDS) ->
     """The passages of one document, header first, then in reading order."""
     passages = header_passages(document)
     for paragraph in document.paragraphs:
-        # Sentence splitting is slow; only paragraphs long enough to be cut need it here.
-        if len(paragraph.text.split()) > max_words:
+        # Sentence splitting is slow; only paragraphs long enough to be cut need it here. Words are
+        # at least two characters apart, so a short text is not counted.
+        if len(paragraph.text) > 2 * max_words and len(paragraph.text.split()) > max_words:
             parts = _split_long(split_sentences(paragraph.text), max_words)
         else:
             parts = [[paragraph.text]]

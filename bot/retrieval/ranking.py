@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,9 @@ B = 0.75
 DELTA = 1.0
 
 FloatArray = npt.NDArray[np.float64]
+
+# Terms held by more than this share of the passages are summed last, only where they can matter.
+COMMON_SHARE = 1 / 16
 
 
 @dataclass(frozen=True)
@@ -55,20 +59,22 @@ class BM25Index:
         # rank-bm25 divides by the average length: a corpus of only empty passages (all stop words)
         # would divide by zero, so it gets one empty-string token each.
         documents: Sequence[Sequence[str]] = corpus if any(corpus) else [[""] for _ in corpus]
-        # rank-bm25 supplies the model: its vocabulary, idf and length normalisation.
-        model = BM25Plus(documents, k1=k1, b=b, delta=delta)
         self.k1 = k1
         self.delta = delta
-        self.size = model.corpus_size
-        self.vocabulary: dict[str, int] = {term: i for i, term in enumerate(model.idf)}
-        self.idf: FloatArray = np.fromiter(model.idf.values(), dtype=np.float64, count=len(model.idf))
-        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
-        # source of the term frequencies below (counted with numpy rather than model.doc_freqs).
-        lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=self.size)
-        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self.size = len(documents)
+        # Vocabulary ids in order of first occurrence, the order of rank-bm25's own vocabulary.
+        self.vocabulary: dict[str, int] = {
+            term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(documents)))
+        }
         vocabulary = self.vocabulary
+        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
+        # source of the term and document frequencies below.
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=self.size)
+        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
         self._sequence = np.fromiter(
-            (vocabulary[t] for doc in documents for t in doc), dtype=np.int32, count=int(lengths.sum())
+            map(vocabulary.__getitem__, chain.from_iterable(documents)),
+            dtype=np.int32,
+            count=int(lengths.sum()),
         )
         # One key per (term, passage) occurrence, term-major: unique keys and their counts are the
         # non-zero term frequencies, already in the order of a term-by-passage CSR matrix.
@@ -79,14 +85,26 @@ class BM25Index:
         rows = keys // self.size
         cols = keys % self.size
         tf = counts.astype(np.float64)
-        doc_len = np.asarray(model.doc_len, dtype=np.float64)
-        norm = k1 * (1 - b + b * doc_len / model.avgdl)
         self.document_frequency: npt.NDArray[np.int64] = np.bincount(rows, minlength=len(vocabulary))
+        # rank-bm25 supplies the model: its idf and length normalisation. Its constructor counts every
+        # passage's terms in a Python loop, which numpy did above, so the model is given the counts
+        # (as BM25Plus.__init__ would have set them) and computes its idf from them itself.
+        model = BM25Plus.__new__(BM25Plus)
+        model.k1, model.b, model.delta = k1, b, delta
+        model.corpus_size = self.size
+        model.doc_len = lengths.tolist()
+        model.avgdl = int(lengths.sum()) / self.size
+        model.idf = {}
+        model._calc_idf(dict(zip(vocabulary, self.document_frequency.tolist(), strict=True)))
+        self.idf: FloatArray = np.fromiter(model.idf.values(), dtype=np.float64, count=len(model.idf))
+        norm = k1 * (1 - b + b * lengths.astype(np.float64) / model.avgdl)
         # The same expression, in the same order, as BM25Plus.get_scores, minus the constant
         # idf * delta that BM25Plus adds to every passage for every known query term.
         self._data: FloatArray = self.idf[rows] * ((tf * (k1 + 1)) / (norm[cols] + tf))
         self._indices = cols.astype(np.int32)
         self._indptr = np.concatenate(([0], np.cumsum(self.document_frequency)))
+        # Every term is held by some passage, so no row is empty.
+        self._row_max: FloatArray = np.maximum.reduceat(self._data, self._indptr[:-1])
 
     def sequence(self, index: int) -> npt.NDArray[np.int32]:
         """The terms of passage ``index`` in order, as vocabulary ids."""
@@ -107,22 +125,115 @@ class BM25Index:
 
     def holds(self, term_id: int, passages: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """For each of ``passages``, whether it contains the term ``term_id``."""
-        postings = self._indices[self._indptr[term_id] : self._indptr[term_id + 1]]
-        found = np.searchsorted(postings, passages)
-        inside = found < postings.size
-        result = np.zeros(passages.size, dtype=np.bool_)
-        result[inside] = postings[found[inside]] == passages[inside]
-        return result
+        return self._lookup(term_id, passages)[1]
 
-    def _matched(self, ids: Sequence[int]) -> FloatArray:
-        """Sum of the contribution rows of ``ids``: only passages holding a query term are touched."""
+    def best_matches(self, terms: Sequence[str], k: int) -> RankedIndex:
+        """The ``k`` best passages holding a query term, by matched score, best first.
+
+        The same as ``top`` of the matched scores of the passages that hold a query term (only those
+        can be answers), with passage positions for indices, found without scoring every passage in
+        full: the terms held by a large share of the passages are left out of a first, partial sum
+        when what they could add cannot lift a passage into the top ``k``.
+        """
+        ids = self.term_ids(terms)
+        if k <= 0 or not ids:
+            return RankedIndex((), ())
+        common = [i for i in ids if self.document_frequency[i] > COMMON_SHARE * self.size]
+        found = self._pruned_contenders(ids, common, k) if common else None
+        candidates, scores = found if found is not None else self._contenders(ids, k)
+        ranked = self.top(scores, k)
+        return RankedIndex(tuple(candidates[list(ranked.indices)].tolist()), ranked.scores)
+
+    def _contenders(self, ids: Sequence[int], k: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """Passages holding a query term, in order, among them the top ``k`` and every passage tied
+        with the k-th; with their matched scores."""
+        columns, values = self._postings(ids)
+        matched = self._sum(columns, values)
+        sample = self._sample(matched, ids, k)
+        if sample is None:
+            # Few passages hold a query term: they can be listed.
+            candidates = np.unique(columns).astype(np.int64)
+        else:
+            # Matched scores are above zero exactly where a query term is held, so only such passages
+            # clear the (positive) floor.
+            candidates = np.flatnonzero(matched >= matched[sample].min())
+        return candidates, matched[candidates]
+
+    def _pruned_contenders(
+        self, ids: Sequence[int], common: Sequence[int], k: int
+    ) -> tuple[npt.NDArray[np.int64], FloatArray] | None:
+        """As ``_contenders``, summing the ``common`` terms only for the passages that need them.
+
+        A passage scores at most its partial sum (of the other terms) plus the largest contribution
+        of each common term. Passages whose bound is below a floor that k passages reach cannot be
+        in the top k; None when the bound does not rule out enough passages to be of use.
+        """
+        others = [i for i in ids if i not in common]
+        partial = self._matched(others)
+        sample = self._sample(partial, others, k)
+        if sample is None:
+            return None
+        floor = float(self._exact(ids, sample).min())
+        # The partial sums add in another order than the full ones: allow for rounding.
+        threshold = floor - float(self._row_max[common].sum()) - 1e-9 * floor
+        if threshold <= 0:
+            return None
+        candidates = np.flatnonzero(partial >= threshold)
+        return candidates, self._exact(ids, candidates)
+
+    def _sample(self, scores: FloatArray, ids: Sequence[int], k: int) -> npt.NDArray[np.int64] | None:
+        """``k`` passages of the rarest of ``ids`` held by ``k`` passages or more, best by ``scores``.
+
+        The k-th best score among some passages is no better than the k-th best of all, so the top k
+        (and every passage tied with the k-th) score at least as much as the worst of these. Passages
+        that hold a rare term score high: they set a high floor. None when no term is that frequent.
+        """
+        frequent = [i for i in ids if self.document_frequency[i] >= k]
+        if not frequent:
+            return None
+        rarest = min(frequent, key=lambda i: int(self.document_frequency[i]))
+        held = self._indices[self._indptr[rarest] : self._indptr[rarest + 1]].astype(np.int64)
+        best: npt.NDArray[np.int64] = held[np.argpartition(scores[held], held.size - k)[held.size - k :]]
+        return best
+
+    def _exact(self, ids: Sequence[int], passages: npt.NDArray[np.int64]) -> FloatArray:
+        """The matched scores of ``passages``, added term by term as ``_sum`` adds them (to the bit)."""
+        total = np.zeros(passages.size)
+        for term_id in ids:
+            found, held = self._lookup(term_id, passages)
+            # Adding zero where the term is not held leaves a sum unchanged.
+            total += np.where(held, self._data[self._indptr[term_id] + found], 0.0)
+        return total
+
+    def _lookup(
+        self, term_id: int, passages: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Where each of ``passages`` is (or would be) in the postings of ``term_id``, and whether it is."""
+        postings = self._indices[self._indptr[term_id] : self._indptr[term_id + 1]]
+        # Keys of the postings' own type: other keys would have numpy convert all the postings.
+        found = np.minimum(np.searchsorted(postings, passages.astype(postings.dtype)), postings.size - 1)
+        held: npt.NDArray[np.bool_] = postings[found] == passages
+        return found, held
+
+    def _postings(self, ids: Sequence[int]) -> tuple[npt.NDArray[np.int32], FloatArray]:
+        """The passages and contributions of the rows of ``ids``, row after row."""
         if not ids:
-            return np.zeros(self.size)
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
         spans = [(self._indptr[i], self._indptr[i + 1]) for i in ids]
         columns = np.concatenate([self._indices[a:b] for a, b in spans])
         values = np.concatenate([self._data[a:b] for a, b in spans])
-        summed: FloatArray = np.bincount(columns, weights=values, minlength=self.size).astype(np.float64)
+        return columns, values
+
+    def _sum(self, columns: npt.NDArray[np.int32], values: FloatArray) -> FloatArray:
+        """Each passage's sum of ``values``, added in their order (so always to the same last bit)."""
+        summed: FloatArray = np.bincount(columns, weights=values, minlength=self.size).astype(
+            np.float64, copy=False
+        )
         return summed
+
+    def _matched(self, ids: Sequence[int]) -> FloatArray:
+        """Sum of the contribution rows of ``ids``: only passages holding a query term are touched."""
+        return self._sum(*self._postings(ids))
 
     def reference_contribution(self, idf: float) -> float:
         """What one occurrence of a term of weight ``idf`` earns in a passage of average length.
