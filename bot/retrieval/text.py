@@ -100,6 +100,14 @@ _span_segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
 _HIDE_QUOTES = str.maketrans({'"': " ", "\u201c": " ", "\u201d": " "})
 _OPENING_QUOTES = frozenset('"\u201c')
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
+# Abbreviations that are also words ("it is.", "for me.", "in may.") end a sentence for pysbd when a
+# capitalised word other than "I" follows, unless they usually come before a name ("Dr.") or a
+# number ("No."): those keep their period. The quick path below splits after the others; tests check
+# it agrees with pysbd.
+_KEPT_PERIOD_ABBREVIATIONS = frozenset(English.Abbreviation.PREPOSITIVE_ABBREVIATIONS) | frozenset(
+    English.Abbreviation.NUMBER_ABBREVIATIONS
+)
+_I_RE = re.compile(r"I\b")
 _PYSBD_ONLY_CHARACTERS = frozenset("\"'()[]{}\n\t")
 _PLAIN_BOUNDARY_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
 _LEMMA_TABLES: tuple[Mapping[str, Mapping[str, tuple[str, ...]]], ...] | None = None
@@ -126,8 +134,8 @@ def _plain_sentences(text: str) -> list[str] | None:
 
     pysbd costs milliseconds a paragraph, which is most of a search over a large knowledge base.
     Plain prose (ASCII, no quotation marks or brackets, every sentence ending in a lower-case word
-    that is not an abbreviation, followed by a capital) splits the same way with one regex; anything
-    else goes to pysbd. Tests check the two agree wherever this path answers.
+    that is not an abbreviation whose period pysbd keeps, followed by a capital) splits the same way
+    with one regex; anything else goes to pysbd. Tests check the two agree wherever this path answers.
     """
     if not text.isascii() or any(c in text for c in _PYSBD_ONLY_CHARACTERS):
         return None
@@ -139,7 +147,11 @@ def _plain_sentences(text: str) -> list[str] | None:
             return None
         if ends:
             last = body.rsplit(" ", 1)[-1]
-            if len(last) < 2 or not (last.isalpha() and last.islower()) or last in _ABBREVIATIONS:
+            # A single letter may be an initial or an item of a list ("a. b."): pysbd decides.
+            if len(last) < 2 or not (last.isalpha() and last.islower()):
+                return None
+            following = parts[index + 1] if index + 1 < len(parts) else ""
+            if last in _ABBREVIATIONS and (last in _KEPT_PERIOD_ABBREVIATIONS or _I_RE.match(following)):
                 return None
     return parts
 
