@@ -34,6 +34,9 @@ K1 = 0.8
 B = 0.75
 DELTA = 1.0
 
+# Passages read per C call while building (about 1,000 passages take 2 ms).
+SLICE = 1024
+
 FloatArray = npt.NDArray[np.float64]
 
 # Terms held by more than this share of the passages are summed last, only where they can matter.
@@ -62,19 +65,25 @@ class BM25Index:
         self.k1 = k1
         self.delta = delta
         self.size = len(documents)
+        # The corpus is read in slices: each call below runs in C without handing the GIL over, and a
+        # knowledge base is rebuilt in a worker thread while the event loop answers questions.
+        slices = [documents[start : start + SLICE] for start in range(0, self.size, SLICE)]
         # Vocabulary ids in order of first occurrence, the order of rank-bm25's own vocabulary.
-        self.vocabulary: dict[str, int] = {
-            term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(documents)))
-        }
+        first_seen: dict[str, None] = {}
+        for part in slices:
+            first_seen.update(dict.fromkeys(chain.from_iterable(part)))
+        self.vocabulary: dict[str, int] = {term: i for i, term in enumerate(first_seen)}
         vocabulary = self.vocabulary
         # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
         # source of the term and document frequencies below.
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=self.size)
         self._offsets = np.concatenate(([0], np.cumsum(lengths)))
-        self._sequence = np.fromiter(
-            map(vocabulary.__getitem__, chain.from_iterable(documents)),
-            dtype=np.int32,
-            count=int(lengths.sum()),
+        self._sequence = np.concatenate(
+            [np.zeros(0, dtype=np.int32)]
+            + [
+                np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(part)), dtype=np.int32)
+                for part in slices
+            ]
         )
         # One key per (term, passage) occurrence, term-major: unique keys and their counts are the
         # non-zero term frequencies, already in the order of a term-by-passage CSR matrix.
