@@ -252,13 +252,9 @@ class KnowledgeBase:
         ]
         if not naming:
             return None
-        document = self.passages[naming[0][1]].citation.document
-        same_document = [
-            (self.passages[i].paragraph, position)
-            for position, i in naming
-            if self.passages[i].citation.document == document
-        ]
-        return min(same_document)[1]
+        # Passages are numbered in reading order, so the smallest number in a document comes first.
+        document = self.passages[naming[0][1]].doc_id
+        return min((i, position) for position, i in naming if self.passages[i].doc_id == document)[1]
 
     def search(self, question: str, k: int = DEFAULT_K) -> SearchResult:
         """The ``k`` most relevant passages for ``question``, or ``answered=False`` with none."""
