@@ -34,8 +34,8 @@ K1 = 0.8
 B = 0.75
 DELTA = 1.0
 
-# Passages read per C call while building (about 1,000 passages take 2 ms).
-SLICE = 1024
+# Passages read per C call while building (4,096 generated passages take under 10 ms).
+SLICE = 4096
 
 FloatArray = npt.NDArray[np.float64]
 
