@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Plus
 
-from bot.retrieval import proximity
+from bot.retrieval import proximity, ranking
 from bot.retrieval.ranking import DELTA, K1, B, BM25Index
 
 VOCABULARY = ["baca", "sheriff", "ice", "harris", "lawsuit", "trust", "act", "county"]
@@ -74,6 +74,21 @@ def test_scores_with_default_parameters_equal_bm25plus_on_a_seeded_random_corpus
     for _ in range(50):
         query = rng.choices([*words, "unseen", "also-unseen"], k=rng.randint(1, 6))
         np.testing.assert_allclose(index.scores(query), reference_scores(corpus, query), rtol=1e-9, atol=1e-9)
+
+
+def test_reading_the_corpus_in_slices_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(30)]
+    corpus = [rng.choices(words, k=rng.randint(0, 12)) for _ in range(40)]
+    whole = BM25Index(corpus)
+    monkeypatch.setattr(ranking, "SLICE", 3)
+
+    sliced = BM25Index(corpus)
+
+    assert list(sliced.vocabulary) == list(whole.vocabulary)
+    for i in range(len(corpus)):
+        assert sliced.sequence(i).tolist() == whole.sequence(i).tolist()
+    np.testing.assert_array_equal(sliced.scores(words[:5]), whole.scores(words[:5]))
 
 
 def test_a_repeated_query_term_counts_twice() -> None:
