@@ -12,6 +12,7 @@ from rank_bm25 import BM25Plus
 
 from bot.retrieval import proximity, ranking
 from bot.retrieval.ranking import DELTA, K1, B, BM25Index
+from bot.retrieval.text import encode_texts
 
 VOCABULARY = ["baca", "sheriff", "ice", "harris", "lawsuit", "trust", "act", "county"]
 UNKNOWN = ["weather", "paris", "sourdough"]
@@ -89,6 +90,28 @@ def test_reading_the_corpus_in_slices_changes_nothing(monkeypatch: pytest.Monkey
     for i in range(len(corpus)):
         assert sliced.sequence(i).tolist() == whole.sequence(i).tolist()
     np.testing.assert_array_equal(sliced.scores(words[:5]), whole.scores(words[:5]))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Sheriff Baca ended the holds.", "", "The low-level offenders of Los Angeles County.", "Baca."],
+        ["the of and", ""],
+    ],
+)
+def test_an_index_of_encoded_texts_is_the_index_of_their_terms(texts: list[str]) -> None:
+    # BM25Index of term lists is checked against rank-bm25 above; the encoded path must equal it.
+    encoded = encode_texts(texts)
+
+    from_ids = BM25Index.from_encoded(encoded)
+    from_terms = BM25Index(encoded.terms())
+
+    assert from_ids.vocabulary == from_terms.vocabulary
+    assert [from_ids.sequence(i).tolist() for i in range(len(texts))] == [
+        from_terms.sequence(i).tolist() for i in range(len(texts))
+    ]
+    query = ["baca", "sheriff", "offend", "angel"]
+    np.testing.assert_array_equal(from_ids.scores(query), from_terms.scores(query))
 
 
 def test_a_repeated_query_term_counts_twice() -> None:

@@ -6,6 +6,8 @@ curly or straight quotes, full-width letters, capitals, possessives, compounds, 
 
 from __future__ import annotations
 
+from itertools import chain
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -227,12 +229,14 @@ INDEXED_TEXTS = [
 INDEXED_WORDS = "The Sheriff Lee Baca low-level TRUSTAct L.A. said Céloron 20,000".split()
 
 
-def test_index_terms_are_the_search_terms_and_initialisms_of_each_text() -> None:
-    terms, pairs = text_module.index_terms(INDEXED_TEXTS)
+def test_encoded_texts_are_the_search_terms_and_initialisms_of_each_text() -> None:
+    encoded = text_module.encode_texts(INDEXED_TEXTS)
 
     plain = [text_module.search_words(text) + initialisms(text) for text in INDEXED_TEXTS]
-    assert terms == [[word_term for _, word_term in words] for words in plain]
-    assert pairs == {pair for words in plain for pair in words}
+    terms = [[word_term for _, word_term in words] for words in plain]
+    assert encoded.terms() == terms
+    assert list(encoded.vocabulary) == list(dict.fromkeys(chain.from_iterable(terms)))
+    assert encoded.word_terms == {pair for words in plain for pair in words}
 
 
 @settings(max_examples=100, deadline=None)
@@ -245,12 +249,14 @@ def test_index_terms_are_the_search_terms_and_initialisms_of_each_text() -> None
         max_size=6,
     )
 )
-def test_index_terms_agree_with_the_plain_functions_on_generated_texts(texts: list[str]) -> None:
-    terms, pairs = text_module.index_terms(texts)
+def test_encoded_texts_agree_with_the_plain_functions_on_generated_texts(texts: list[str]) -> None:
+    encoded = text_module.encode_texts(texts)
 
     plain = [text_module.search_words(text) + initialisms(text) for text in texts]
-    assert terms == [[word_term for _, word_term in words] for words in plain]
-    assert pairs == {pair for words in plain for pair in words}
+    terms = [[word_term for _, word_term in words] for words in plain]
+    assert encoded.terms() == terms
+    assert list(encoded.vocabulary) == list(dict.fromkeys(chain.from_iterable(terms)))
+    assert encoded.word_terms == {pair for words in plain for pair in words}
 
 
 @settings(max_examples=200, deadline=None)

@@ -17,7 +17,7 @@ from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
-from bot.retrieval.text import index_terms, search_words, term
+from bot.retrieval.text import encode_texts, search_words, term
 
 DEFAULT_K = 3
 
@@ -126,11 +126,11 @@ class KnowledgeBase:
             raise KnowledgeError([])
         self.documents: tuple[Document, ...] = tuple(documents)
         self.passages: tuple[Passage, ...] = tuple(build_passages(self.documents))
-        terms, word_terms = index_terms(p.search_text for p in self.passages)
-        self.index = BM25Index(terms, k1=k1, b=b)
+        encoded = encode_texts(p.search_text for p in self.passages)
+        self.index = BM25Index.from_encoded(encoded, k1=k1, b=b)
         index = self.index
         self.speller = Speller(
-            word_terms, lambda term: float(index.document_frequency[index.vocabulary[term]])
+            encoded.word_terms, lambda term: float(index.document_frequency[index.vocabulary[term]])
         )
 
     @classmethod

@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Plus
 
+from bot.retrieval.text import EncodedTexts
+
 K1 = 0.8
 B = 0.75
 DELTA = 1.0
@@ -59,32 +61,73 @@ class BM25Index:
     ) -> None:
         if not corpus:
             raise ValueError("cannot index an empty corpus")
-        # rank-bm25 divides by the average length: a corpus of only empty passages (all stop words)
-        # would divide by zero, so it gets one empty-string token each.
-        documents: Sequence[Sequence[str]] = corpus if any(corpus) else [[""] for _ in corpus]
-        self.k1 = k1
-        self.delta = delta
-        self.size = len(documents)
+        size = len(corpus)
         # The corpus is read in slices: each call below runs in C without handing the GIL over, and a
         # knowledge base is rebuilt in a worker thread while the event loop answers questions.
-        slices = [documents[start : start + SLICE] for start in range(0, self.size, SLICE)]
+        slices = [corpus[start : start + SLICE] for start in range(0, size, SLICE)]
         # Vocabulary ids in order of first occurrence, the order of rank-bm25's own vocabulary.
         first_seen: dict[str, None] = {}
         for part in slices:
             first_seen.update(dict.fromkeys(chain.from_iterable(part)))
-        self.vocabulary: dict[str, int] = {term: i for i, term in enumerate(first_seen)}
-        vocabulary = self.vocabulary
-        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
-        # source of the term and document frequencies below.
-        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=self.size)
-        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
-        self._sequence = np.concatenate(
+        vocabulary = {term: i for i, term in enumerate(first_seen)}
+        sequence = np.concatenate(
             [np.zeros(0, dtype=np.int32)]
             + [
                 np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(part)), dtype=np.int32)
                 for part in slices
             ]
         )
+        lengths = np.fromiter(map(len, corpus), dtype=np.int64, count=size)
+        self._build(vocabulary, sequence, lengths, k1, b, delta)
+
+    @classmethod
+    def from_encoded(
+        cls,
+        encoded: EncodedTexts,
+        k1: float = K1,
+        b: float = B,
+        delta: float = DELTA,
+    ) -> BM25Index:
+        """The index of texts already read into term ids (``text.encode_texts``): the same index as
+        ``BM25Index`` of the spelled-out terms, without reading millions of strings again."""
+        if not encoded.lengths:
+            raise ValueError("cannot index an empty corpus")
+        index = cls.__new__(cls)
+        index._build(
+            encoded.vocabulary,
+            np.frombuffer(encoded.sequence, dtype=np.int32),
+            np.frombuffer(encoded.lengths, dtype=np.int64),
+            k1,
+            b,
+            delta,
+        )
+        return index
+
+    def _build(
+        self,
+        vocabulary: dict[str, int],
+        sequence: npt.NDArray[np.int32],
+        lengths: npt.NDArray[np.int64],
+        k1: float,
+        b: float,
+        delta: float,
+    ) -> None:
+        """Precompute the model from each passage's term ids (``sequence``, ``lengths`` per passage)
+        and the ``vocabulary`` numbering the terms in order of first occurrence."""
+        self.size = int(lengths.size)
+        if not sequence.size:
+            # rank-bm25 divides by the average length: a corpus of only empty passages (all stop
+            # words) would divide by zero, so it gets one empty-string token each.
+            vocabulary = {"": 0}
+            sequence = np.zeros(self.size, dtype=np.int32)
+            lengths = np.ones(self.size, dtype=np.int64)
+        self.k1 = k1
+        self.delta = delta
+        self.vocabulary: dict[str, int] = vocabulary
+        # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
+        # source of the term and document frequencies below.
+        self._offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self._sequence: npt.NDArray[np.int32] = sequence
         # One key per (term, passage) occurrence, term-major: unique keys and their counts are the
         # non-zero term frequencies, already in the order of a term-by-passage CSR matrix.
         passage_of_token = np.repeat(np.arange(self.size, dtype=np.int64), lengths)

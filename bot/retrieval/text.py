@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, pairwise
 
@@ -360,42 +362,76 @@ def tokenize(text: str) -> list[str]:
     return [token for _, token in search_words(text)]
 
 
-class _TermsOfTokens(dict[str, tuple[str, ...]]):
-    """Written token -> its terms, filled on first sight; also collects every ``(word, term)`` pair.
+@dataclass(frozen=True)
+class EncodedTexts:
+    """Texts as the index reads them: each text's terms as vocabulary ids, one text after another.
+
+    ``vocabulary`` numbers the terms in order of first occurrence; ``sequence`` holds every text's
+    term ids (C ints) and ``lengths`` how many belong to each text (C long longs); ``word_terms`` are
+    the distinct ``(word, term)`` pairs, for the speller.
+    """
+
+    vocabulary: dict[str, int]
+    sequence: array[int]
+    lengths: array[int]
+    word_terms: set[tuple[str, str]]
+
+    def terms(self) -> list[list[str]]:
+        """Each text's terms, spelled out (for tests and debugging; the index reads the ids)."""
+        spelled = list(self.vocabulary)
+        found, start = [], 0
+        for length in self.lengths:
+            found.append([spelled[i] for i in self.sequence[start : start + length]])
+            start += length
+        return found
+
+
+class _TermIdsOfTokens(dict[str, tuple[int, ...]]):
+    """Written token -> the ids of its terms, filled on first sight; also numbers the terms and
+    collects every ``(word, term)`` pair.
 
     A dict rather than ``_token_terms``' cache: looking a token up with ``dict.__getitem__`` through
     ``map`` costs a fraction of a cached call, which matters over the millions of tokens of a corpus.
+    A token's terms are numbered the first time it is read, which is when they first occur (or
+    later), so the ids follow the order of first occurrence.
     """
 
     def __init__(self) -> None:
         super().__init__()
+        self.vocabulary: dict[str, int] = {}
         self.word_terms: set[tuple[str, str]] = set()
 
-    def __missing__(self, token: str) -> tuple[str, ...]:
+    def __missing__(self, token: str) -> tuple[int, ...]:
         self.word_terms.update(_token_terms(token))
-        terms = self[token] = _token_term_tuple(token)
-        return terms
+        ids = self[token] = tuple(map(self.term_id, _token_term_tuple(token)))
+        return ids
+
+    def term_id(self, term: str) -> int:
+        """The id of ``term``, numbered now if it is new."""
+        return self.vocabulary.setdefault(term, len(self.vocabulary))
 
 
-def index_terms(texts: Iterable[str]) -> tuple[list[list[str]], set[tuple[str, str]]]:
-    """The terms of each of ``texts`` with its initialisms, and the distinct ``(word, term)`` pairs.
+def encode_texts(texts: Iterable[str]) -> EncodedTexts:
+    """The terms of each of ``texts`` with its initialisms, as ids, and the distinct word pairs.
 
     For each text the terms are those of ``search_words(text) + initialisms(text)``, in that order;
-    the pairs are the distinct ones of all of them. Indexing needs only the terms and the speller only
-    the distinct pairs, so this skips building a pair per token (tests check both against the plain
-    functions).
+    the pairs are the distinct ones of all of them. Indexing needs only the terms, as ids, and the
+    speller only the distinct pairs, so this skips building a pair, or even a term, per token (tests
+    check the result against the plain functions).
     """
-    table = _TermsOfTokens()
+    table = _TermIdsOfTokens()
     pairs = table.word_terms
-    found: list[list[str]] = []
+    sequence, lengths = array("i"), array("q")
     for text in texts:
         normalised = fold_accents(normalise(text))
-        terms = list(chain.from_iterable(map(table.__getitem__, _written_tokens(normalised))))
+        before = len(sequence)
+        sequence.extend(chain.from_iterable(map(table.__getitem__, _written_tokens(normalised))))
         for word in _hyphen_joined(normalised):
-            terms.append(term(word))
-            pairs.add((word, terms[-1]))
-        letters = _initials(normalised)
-        terms.extend(letters)
-        pairs.update((initialism, initialism) for initialism in letters)
-        found.append(terms)
-    return found, pairs
+            word_term = term(word)
+            pairs.add((word, word_term))
+            sequence.append(table.term_id(word_term))
+        for letters in _initials(normalised):
+            pairs.add((letters, letters))
+            sequence.append(table.term_id(letters))
+        lengths.append(len(sequence) - before)
+    return EncodedTexts(table.vocabulary, sequence, lengths, pairs)
