@@ -244,12 +244,14 @@ class KnowledgeBase:
         Only the document of the best such paragraph is looked at: another document may introduce
         the same name, but the best match says which one the question is about.
         """
-        term_ids = {self.index.vocabulary[t.term] for t in terms if t.term is not None}
+        indices = np.asarray([i for i, _ in candidates], dtype=np.int64)
+        names_all = np.ones(indices.size, dtype=np.bool_)
+        for term_id in {self.index.vocabulary[t.term] for t in terms if t.term is not None}:
+            names_all &= self.index.holds(term_id, indices)
         naming = [
-            (position, i)
-            for position, (i, _) in enumerate(candidates)
-            if self.passages[i].paragraph != HEADER_PARAGRAPH
-            and term_ids <= set(self.index.sequence(i).tolist())
+            (position, int(i))
+            for position, i in enumerate(indices)
+            if names_all[position] and self.passages[i].paragraph != HEADER_PARAGRAPH
         ]
         if not naming:
             return None
