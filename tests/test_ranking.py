@@ -292,3 +292,13 @@ def test_window_score_rewards_question_words_that_stand_together() -> None:
     assert proximity.window_score(together, weights) == 5.0
     assert proximity.window_score(apart, weights) == 3.0
     assert proximity.window_score(np.asarray([], dtype=np.int32), weights) == 0.0
+
+
+def test_adjacent_tells_whether_two_terms_stand_side_by_side_somewhere() -> None:
+    index = BM25Index([["trust", "act", "baca"], ["act", "harris", "trust"], ["county"]])
+
+    assert index.adjacent("trust", "act")
+    assert index.adjacent("harris", "trust")
+    assert not index.adjacent("act", "trust")  # Next to each other only the other way round.
+    assert not index.adjacent("baca", "county")  # In different passages.
+    assert not index.adjacent("trust", "weather")  # Not in the index at all.

@@ -129,6 +129,24 @@ def test_the_introduction_comes_from_the_document_that_matches_best() -> None:
     assert ranked[0].paragraph == 1
 
 
+def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> None:
+    document = Document(
+        "notes",
+        "notes.md",
+        "Notes",
+        (
+            Paragraph(1, "The TRUST Act was introduced on Monday.", 2),
+            Paragraph(2, "It was a hot day. The test went well.", 4),
+        ),
+    )
+    knowledge_base = KnowledgeBase([document])
+
+    terms = {t.word: t.term for t in knowledge_base.analyse("trustact hottest")}
+
+    assert [t.term for t in knowledge_base.analyse("trustact")] == ["trust", "act"]
+    assert terms["hottest"] is None  # "hot" and "test" are known, but never written together
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [

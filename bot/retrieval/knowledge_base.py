@@ -168,11 +168,16 @@ class KnowledgeBase:
         return analysed
 
     def _split_compound(self, word: str) -> tuple[str, str] | None:
-        """Split a run-together word ("trustact") into two indexed words, if it is one."""
+        """Split a run-together word ("trustact") into two indexed words written side by side.
+
+        The two words must stand together somewhere in the knowledge base ("TRUST Act"), or any
+        unknown word that happens to be two known ones would be read as a compound: "hottest" is not
+        "hot" and "test", nor "powder" "pow" and "der".
+        """
         vocabulary = self.index.vocabulary
         for cut in range(3, len(word) - 2):
             left, right = term(word[:cut]), term(word[cut:])
-            if left in vocabulary and right in vocabulary:
+            if left in vocabulary and right in vocabulary and self.index.adjacent(left, right):
                 return left, right
         return None
 
