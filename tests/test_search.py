@@ -53,6 +53,8 @@ def indexed_terms(text: str) -> set[str]:
         ("sherrif baca apology letter", 6, "apology letter"),
         ("what prompted the change?", 3, "prompted by a legal directive"),
         ("did colorlines reach baca’s press office", 9, "press office"),
+        ("who is the sheriff in the story", 1, "Sheriff Lee Baca"),
+        ("r the holds voluntary", 8, "voluntary ICE holds"),
     ],
 )
 def test_question_finds_the_paragraph_that_answers_it_first(
@@ -82,6 +84,14 @@ def test_the_headline_answers_a_question_about_the_headline(knowledge_base: Know
 
     assert top.passage.passage_id.endswith(":headline")
     assert top.best_sentence == knowledge_base.documents[0].title
+
+
+@pytest.mark.parametrize("question", ["tldr?", "what's the tl;dr"])
+def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, question: str) -> None:
+    top = knowledge_base.search(question).hits[0]
+
+    assert top.passage.passage_id.endswith(":headline")
+    assert top.best_sentence == knowledge_base.documents[0].summary
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ def header_passages(document: Document) -> list[Passage]:
     labelled = [f"Headline, title: {document.title}."]
     if document.summary:
         shown.append(document.summary)
-        labelled.append(f"Summary, gist, tl;dr, main point: {document.summary}")
+        labelled.append(f"Summary, gist, tl;dr, tldr, main point: {document.summary}")
     passages = [
         Passage(
             passage_id=f"{document.doc_id}:headline",

@@ -55,8 +55,11 @@ _PUNCTUATION_MAP = str.maketrans(
 )
 
 # English stop words: function words that carry no topic, plus the question words and chat filler
-# that Discord questions are made of ("so what did ... actually say"). Verbs of saying are here too:
-# in a news article nearly every paragraph "said" or "told" something, so they only add noise.
+# that Discord questions are made of ("so what did ... actually say", "r u sure"). Verbs of saying are
+# here too: in a news article nearly every paragraph "said" or "told" something, so they only add
+# noise. So are "article" and "story": in a question they point at the document ("who is the sheriff
+# in this story"), not at the one paragraph that happens to write "by the time this story was
+# published"; the headline and byline passages are labelled for questions about the document itself.
 STOP_WORDS = frozenset(
     """
     a about above after again against all also am an and any are aren't as at be because been
@@ -73,7 +76,7 @@ STOP_WORDS = frozenset(
     actually anybody anyone anything article basically does doing even ever every exactly get gets
     getting go goes going gonna got hey hi hello kind kinda know like lol many mean much now per
     please pls really say says said someone somebody something sort still stuff tell tells told
-    thanks thank thing things u ur wanna whats whose whos wat
+    thanks thank thing things u r ur wanna whats whose whos wat story
     """.split()
 )
 
