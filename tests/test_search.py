@@ -53,6 +53,7 @@ def indexed_terms(text: str) -> set[str]:
         ("sherrif baca apology letter", 6, "apology letter"),
         ("what prompted the change?", 3, "prompted by a legal directive"),
         ("did colorlines reach baca’s press office", 9, "press office"),
+        ("did baca have to comply with the federal requests", 3, "compliance with the federal requests"),
         ("who is the sheriff in the story", 1, "Sheriff Lee Baca"),
         ("r the holds voluntary", 8, "voluntary ICE holds"),
     ],
