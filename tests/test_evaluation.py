@@ -16,6 +16,7 @@ from bot.retrieval.knowledge_base import KnowledgeBase
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 DEV_SET = REPO_ROOT / "tests" / "data" / "article_dev.jsonl"
+HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout.jsonl"
 
 SQUAD: dict[str, Any] = {
     "version": "v2.0",
@@ -84,6 +85,33 @@ def test_dev_set_figures_stay_above_their_floors(knowledge_base: KnowledgeBase) 
     assert report.abstention_rate >= 0.45
 
 
+def test_held_out_set_figures_stay_above_their_floors(knowledge_base: KnowledgeBase) -> None:
+    # Written by a helper that saw neither the code nor the dev set. Measured when added: hit@1 0.800,
+    # hit@3 0.927, MRR 0.861, 1 of 55 answerable refused, 23/23 off-topic and 0/12 near-topic refused.
+    report = evaluate(knowledge_base, load_cases(HELD_OUT_SET))
+
+    assert (report.answerable, report.unanswerable) == (55, 35)
+    assert report.hit_at_1 >= 0.65
+    assert report.hit_at_3 >= 0.85
+    assert report.answered_rate >= 0.9
+    assert dict((kind, refused) for kind, refused, _ in report.refused_by_kind)["off-topic"] >= 20
+
+
+def test_refusals_are_counted_by_kind_when_the_questions_name_one(knowledge_base: KnowledgeBase) -> None:
+    cases = [
+        QuestionCase("how do I bake sourdough", False, kind="off-topic"),
+        QuestionCase("what's the capital of australia", False, kind="off-topic"),
+        QuestionCase("sheriff baca's favourite food", False, kind="near-topic"),
+        QuestionCase("who is the sheriff", False),
+    ]
+
+    report = evaluate(knowledge_base, cases)
+
+    assert report.refused_by_kind[1] == ("off-topic", 2, 2)
+    assert report.refused_by_kind[0][0] == "near-topic"
+    assert "off-topic:" in "\n".join(report.lines())
+
+
 def test_report_lines_show_hit_at_1_hit_at_3_mrr_and_abstention(knowledge_base: KnowledgeBase) -> None:
     cases = [
         QuestionCase("when was the lawsuit filed", True, evidence=("In October, NDLON",)),
@@ -115,7 +143,7 @@ def test_load_cases_reads_answerable_and_unanswerable_lines(tmp_path: Path) -> N
     lines = [
         {"question": "who wrote this?", "evidence": ["Jorge Rivas"]},
         {"question": "when was it published", "evidence": "Dec 05, 2012"},
-        {"question": "what's the weather in paris?", "answerable": False},
+        {"question": "what's the weather in paris?", "answerable": False, "kind": "off-topic"},
     ]
     path.write_text("\n".join(json.dumps(line) for line in lines[:2]) + "\n\n" + json.dumps(lines[2]) + "\n")
 
@@ -124,7 +152,7 @@ def test_load_cases_reads_answerable_and_unanswerable_lines(tmp_path: Path) -> N
     assert cases == [
         QuestionCase("who wrote this?", True, evidence=("Jorge Rivas",)),
         QuestionCase("when was it published", True, evidence=("Dec 05, 2012",)),
-        QuestionCase("what's the weather in paris?", False),
+        QuestionCase("what's the weather in paris?", False, kind="off-topic"),
     ]
 
 

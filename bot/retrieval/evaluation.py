@@ -31,6 +31,7 @@ class QuestionCase:
     answerable: bool
     evidence: tuple[str, ...] = ()
     contexts: tuple[str, ...] = ()
+    kind: str = ""  # For unanswerable questions, optional: "off-topic", "near-topic", ...
 
     def is_right(self, passage: Passage) -> bool:
         """True when ``passage`` answers this question."""
@@ -55,6 +56,7 @@ class EvaluationReport:
     abstention_rate: float
     misses: tuple[str, ...]
     false_answers: tuple[str, ...]
+    refused_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, refused, questions) of each kind
 
     def lines(self) -> list[str]:
         """The report as the lines ``python -m bot eval`` prints."""
@@ -68,6 +70,8 @@ class EvaluationReport:
         ]
         if self.unanswerable:
             lines.append(f"  abstained:             {self.abstention_rate:.3f}")
+        for kind, refused, total in self.refused_by_kind:
+            lines.append(f"    {kind + ':':<20}{refused}/{total} refused")
         return lines
 
 
@@ -99,7 +103,7 @@ def load_cases(path: str | Path) -> list[QuestionCase]:
 def _case_from_record(record: dict[str, Any]) -> QuestionCase:
     question = str(record["question"])
     if record.get("answerable", True) is False:
-        return QuestionCase(question, answerable=False)
+        return QuestionCase(question, answerable=False, kind=str(record.get("kind", "")))
     evidence = record["evidence"]
     if isinstance(evidence, str):
         evidence = [evidence]
@@ -140,7 +144,17 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
         if rank != 1:
             misses.append(case.question)
         answered += knowledge_base.search(case.question).answered
-    false_answers = [c.question for c in unanswerable if knowledge_base.search(c.question).answered]
+    false_cases = [c for c in unanswerable if knowledge_base.search(c.question).answered]
+    false_answers = [c.question for c in false_cases]
+    kinds = sorted({c.kind for c in unanswerable if c.kind})
+    refused_by_kind = tuple(
+        (
+            kind,
+            sum(c.kind == kind for c in unanswerable) - sum(c.kind == kind for c in false_cases),
+            sum(c.kind == kind for c in unanswerable),
+        )
+        for kind in kinds
+    )
     total = len(answerable) or 1
     return EvaluationReport(
         answerable=len(answerable),
@@ -153,6 +167,7 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
         abstention_rate=1 - len(false_answers) / (len(unanswerable) or 1),
         misses=tuple(misses),
         false_answers=tuple(false_answers),
+        refused_by_kind=refused_by_kind,
     )
 
 
