@@ -80,6 +80,18 @@ def test_who_wrote_this_is_answered_by_the_byline(knowledge_base: KnowledgeBase)
     assert str(top.passage.citation).endswith("headline and byline (Colorlines)")
 
 
+@pytest.mark.parametrize(
+    "question", ["when was this published?", "what day was this posted", "when did they post it"]
+)
+def test_when_the_article_came_out_is_answered_by_the_byline(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    top = knowledge_base.search(question).hits[0]
+
+    assert top.passage.passage_id.endswith(":byline")
+    assert "Dec 05, 2012" in top.best_sentence
+
+
 def test_the_headline_answers_a_question_about_the_headline(knowledge_base: KnowledgeBase) -> None:
     top = knowledge_base.search("what is the headline").hits[0]
 
