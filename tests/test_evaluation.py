@@ -94,7 +94,7 @@ def test_held_out_set_figures_stay_above_their_floors(knowledge_base: KnowledgeB
     assert report.hit_at_1 >= 0.65
     assert report.hit_at_3 >= 0.85
     assert report.answered_rate >= 0.9
-    assert dict((kind, refused) for kind, refused, _ in report.refused_by_kind)["off-topic"] >= 20
+    assert {kind: refused for kind, refused, _ in report.refused_by_kind}["off-topic"] >= 20
 
 
 def test_refusals_are_counted_by_kind_when_the_questions_name_one(knowledge_base: KnowledgeBase) -> None:

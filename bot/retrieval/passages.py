@@ -122,7 +122,8 @@ def header_passages(document: Document) -> list[Passage]:
         fields.append(f"Source, publication, publisher, outlet, site, website: {document.source}.")
     if document.published:
         day = document.published
-        fields.append(f"Published, posted, publication date, day, year: {format_date(day)}, {day.isoformat()}.")
+        label = "Published, posted, publication date, day, year"
+        fields.append(f"{label}: {format_date(day)}, {day.isoformat()}.")
     if fields:
         passages.append(
             Passage(
