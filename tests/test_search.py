@@ -365,6 +365,15 @@ def test_speller_leaves_short_words_alone(speller: Speller, word: str) -> None:
     assert speller.correct(word) is None
 
 
+@pytest.mark.parametrize(("word", "known"), [("powder", "power"), ("later", "letter"), ("trait", "train")])
+def test_speller_takes_an_english_word_as_meant_not_as_a_typo(word: str, known: str) -> None:
+    words = search_words(f"the {known} of it")
+    speller = Speller(words, lambda term: 1.0)
+
+    assert speller.correct(word) is None
+    assert speller.correct(known + "z") == tokenize(known)[0]  # A real typo is still corrected.
+
+
 def test_speller_prefers_the_more_frequent_word_when_two_are_one_edit_away() -> None:
     words = search_words("sheriffs sheriffs sheriffs shelters")
     counts = Counter(term for _, term in words)

@@ -3,7 +3,10 @@
 Discord questions come with typos ("sherrif", "deportaions"). A word that is not in the index is
 compared with the index's words after doubled letters are collapsed ("sherrif" and "sheriff" are both
 "sherif"), allowing one edit (insertion, deletion, substitution or swap of neighbours) after the first
-letter, which typists rarely get wrong: "paris" is not a typo of "harris". The candidates are the few
+letter, which typists rarely get wrong: "paris" is not a typo of "harris". A word of the English
+lexicon is taken as meant, not as a typo: "gun powder" is not "gun power", nor "later" "letter" (on
+SQuAD such corrections were wrong far more often than right, and the right ones, like "slower" for
+"slow", are found as word families). The candidates are the few
 hundred strings one edit away from the typo, each looked up in a dictionary, so a correction costs
 the same whatever the size of the vocabulary and building costs one pass over it.
 """
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+
+from bot.retrieval.text import is_dictionary_word
 
 MIN_LENGTH = 5
 
@@ -67,6 +72,8 @@ class Speller:
         key = collapse_doubles(word)
         if key in self._stems:
             return self._stems[key]
+        if is_dictionary_word(word):
+            return None
         matches = [c for c in _one_edit(key) if c in self._stems]
         if not matches:
             return None

@@ -291,6 +291,12 @@ def _irregular_lemma(word: str) -> str | None:
     return str(verbs[0])
 
 
+def is_dictionary_word(word: str) -> bool:
+    """True when lower-case ``word`` is an English word form in lemminflect's lexicon ("powder",
+    "sued"); names and misspellings ("baca", "sherrif") are not."""
+    return bool(_lemmas(word))
+
+
 @lru_cache(maxsize=65536)
 def term(word: str) -> str:
     """The index term of one lower-case word: its stem, irregular verb forms brought to their base."""
