@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.retrieval import proximity
+from bot.retrieval import answer_types, proximity
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
 from bot.retrieval.ranking import K1, B, BM25Index
@@ -316,6 +316,8 @@ class KnowledgeBase:
                             best_sentence=self.best_sentence(passage, terms),
                         )
                     )
+        if not answer_types.holds_answer(question[:MAX_QUERY_CHARS], (hit.passage.text for hit in hits)):
+            hits = []  # "How old is Baca?": the passages name him, but none holds a number.
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResult(question, bool(hits), tuple(hits), elapsed)
 

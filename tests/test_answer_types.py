@@ -1,0 +1,99 @@
+"""Questions asking for a number are answered only by passages that hold one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.retrieval.answer_types import asks_for_quantity, holds_answer
+from bot.retrieval.knowledge_base import KnowledgeBase
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def knowledge_base() -> KnowledgeBase:
+    return KnowledgeBase.from_directory(KNOWLEDGE_DIR)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("how many immigrants does LA send to ICE", True),
+        ("How old is Lee Baca?", True),
+        ("what percentage of deportations come from california", True),
+        ("how much does a deportation cost taxpayers", True),
+        ("how much of it has been left undeveloped", False),
+        ("how did newman react", False),
+        ("when was the lawsuit filed", False),
+        ("who sued baca", False),
+        ("", False),
+    ],
+)
+def test_which_questions_ask_for_a_quantity(question: str, asks: bool) -> None:
+    assert asks_for_quantity(question) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["an estimated 20,000 immigrants", "three organizations", "Twelve deputies", "up 5%", "half of them"],
+)
+def test_a_number_in_digits_or_words_holds_a_quantity(text: str) -> None:
+    assert holds_answer("how many are there", [text])
+
+
+def test_a_passage_without_a_number_does_not_answer_how_many() -> None:
+    assert not holds_answer("how many deputies are there", ["The sheriff said Wednesday he will stop."])
+
+
+def test_named_days_answer_how_many_days() -> None:
+    texts = ["A directive issued on Tuesday.", "The act was introduced on Monday."]
+
+    assert holds_answer("how many days before the directive was the act introduced", texts)
+    assert not holds_answer("how many deputies were there", texts)
+
+
+def test_a_count_of_years_needs_a_number_not_the_word_year() -> None:
+    question = "how many years has he been sheriff"
+
+    assert not holds_answer(question, ["He said Wednesday he will stop.", "A report earlier this year."])
+    assert holds_answer(question, ["He has been sheriff for 14 years."])
+
+
+def test_other_questions_need_no_number() -> None:
+    assert holds_answer("who filed the lawsuit", ["NDLON filed a lawsuit."])
+    assert holds_answer("who filed the lawsuit", [])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how old is lee baca?",
+        "how many deputies work for the los angeles county sheriff's department?",
+    ],
+)
+def test_near_topic_questions_asking_for_a_number_the_article_lacks_are_declined(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert not result.answered
+    assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("how many immigrants does LA county send to ICE each year", 5),
+        ("how many people were held beyond their release date", 6),
+        ("how many days before harris's directive was the new trust act introduced?", 10),
+    ],
+)
+def test_questions_asking_for_a_number_the_article_has_are_answered(
+    knowledge_base: KnowledgeBase, question: str, paragraph: int
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert paragraph in [hit.passage.paragraph for hit in result.hits]
