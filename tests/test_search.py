@@ -114,6 +114,10 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("Who's Newman?", "Chris Newman Legal Director at the National Day Laborer"),
         ("what does ndlon stand for?", "National Day Laborer Organizing Network (NDLON)"),
         ("who is kamala harris", "California Atty. Gen. Kamala Harris"),
+        ("whos newman", "Chris Newman Legal Director at the National Day Laborer"),
+        ("whats ndlon", "National Day Laborer Organizing Network (NDLON)"),
+        ("what is newman's job", "Chris Newman Legal Director at the National Day Laborer"),
+        ("whats chris newman's title", "Chris Newman Legal Director at the National Day Laborer"),
     ],
 )
 def test_asking_who_someone_is_shows_where_the_article_introduces_them(
@@ -178,6 +182,9 @@ def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> 
         ("what are secure communities", True),
         ("what does NDLON stand for", True),
         ("what does 'detainer' mean?", True),
+        ("whos newman", True),
+        ("whats ndlon", True),
+        ("whatsoever happened", False),
         ("who filed the lawsuit", False),
         ("when was it published", False),
         ("who was the sheriff then", False),

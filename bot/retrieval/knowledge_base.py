@@ -76,11 +76,17 @@ MAX_QUERY_CHARS = 2000
 # writing introduces a person or a group where it first names them ("Chris Newman, Legal Director
 # at the National Day Laborer Organizing Network") and later only repeats the name ("Newman said"),
 # so these questions are answered by the first paragraph that names everything asked about.
+# Chat drops the apostrophe ("whos newman", "whats ndlon"). "What is Newman's job" asks the same as
+# "who is Newman": the introduction gives a person's title and organisation, so words asking for a
+# role are not taken for part of the name.
 _INTRODUCTION_RE = re.compile(
-    r"^\W*(?:who|what)\s*(?:'s|\s(?:is|are)\b)|\bstand(?:s)?\s+for\b|\bmean(?:s)?\W*$",
+    r"^\W*(?:(?:who|what)\s*(?:'s|\s(?:is|are)\b)|(?:whos|whats)\b)"
+    r"|\bstand(?:s)?\s+for\b|\bmean(?:s)?\W*$",
     re.IGNORECASE,
 )
-_INTRODUCTION_WORDS = frozenset({"stand", "stands"})
+_INTRODUCTION_WORDS = frozenset(
+    "stand stands job jobs title titles role roles position occupation profession org".split()
+)
 
 # "Who is Chris Newman" names one thing; "what is the largest city in Norway" asks about several.
 NAME_WORDS = 2
