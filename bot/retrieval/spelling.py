@@ -5,8 +5,8 @@ compared with the index's words after doubled letters are collapsed ("sherrif" a
 "sherif"), allowing one edit (insertion, deletion, substitution or swap of neighbours) after the first
 letter, which typists rarely get wrong: "paris" is not a typo of "harris". A word of the English
 lexicon is taken as meant, not as a typo: "gun powder" is not "gun power", nor "later" "letter" (on
-SQuAD such corrections were wrong far more often than right, and the right ones, like "slower" for
-"slow", are found as word families). The candidates are the few
+SQuAD such corrections were wrong far more often than right, and some of the right ones, like
+"civilly" for "civil", are found as word families instead). The candidates are the few
 hundred strings one edit away from the typo, each looked up in a dictionary, so a correction costs
 the same whatever the size of the vocabulary and building costs one pass over it.
 """
