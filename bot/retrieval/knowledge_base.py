@@ -304,28 +304,35 @@ class KnowledgeBase:
         """The ``k`` most relevant passages for ``question``, or ``answered=False`` with none."""
         started = time.perf_counter()
         terms = self.analyse(question)
-        candidates = self._ranked(question, terms, k)
-        hits: list[Hit] = []
-        if candidates:
-            best_matched = max(score for _, score in candidates)
-            if self._relevance(best_matched, terms) >= ANSWER_THRESHOLD and not is_off_topic(terms):
-                base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
-                for i, score in candidates:
-                    if score < SUPPORT_RATIO * best_matched:
-                        continue
-                    passage = self.passages[i]
-                    hits.append(
-                        Hit(
-                            passage=passage,
-                            score=score + base,
-                            relevance=self._relevance(score, terms),
-                            best_sentence=self.best_sentence(passage, terms),
-                        )
-                    )
-        if not answer_types.holds_answer(question[:MAX_QUERY_CHARS], (hit.passage.text for hit in hits)):
-            hits = []  # "How old is Baca?": the passages name him, but none holds a number.
+        shown = self._shown(question, terms, self._ranked(question, terms, k))
+        base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
+        hits = tuple(
+            Hit(
+                passage=self.passages[i],
+                score=score + base,
+                relevance=self._relevance(score, terms),
+                best_sentence=self.best_sentence(self.passages[i], terms),
+            )
+            for i, score in shown
+        )
         elapsed = (time.perf_counter() - started) * 1000
-        return SearchResult(question, bool(hits), tuple(hits), elapsed)
+        return SearchResult(question, bool(hits), hits, elapsed)
+
+    def _shown(
+        self, question: str, terms: Sequence[QueryTerm], candidates: Sequence[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """The ranked ``candidates`` to show as the answer: none when the knowledge base does not
+        answer the question, else those at least ``SUPPORT_RATIO`` as relevant as the best."""
+        if not candidates or is_off_topic(terms):
+            return []
+        best_matched = max(score for _, score in candidates)
+        if self._relevance(best_matched, terms) < ANSWER_THRESHOLD:
+            return []
+        shown = [(i, score) for i, score in candidates if score >= SUPPORT_RATIO * best_matched]
+        texts = (self.passages[i].text for i, _ in shown)
+        if not answer_types.holds_answer(question[:MAX_QUERY_CHARS], texts):
+            return []  # "How old is Baca?": the passages name him, but none holds a number.
+        return shown
 
     def rank(self, question: str, k: int) -> list[Passage]:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
