@@ -46,7 +46,8 @@ def ask(*argv: str, stdin: str = "") -> tuple[int, str]:
 
 
 def assert_json_contract(payload: dict[str, Any]) -> None:
-    assert set(payload) == {"question", "answered", "passages", "elapsed_ms"}
+    assert set(payload) == {"question", "answered", "passages", "unmatched", "elapsed_ms"}
+    assert isinstance(payload["unmatched"], list)
     assert isinstance(payload["question"], str)
     assert isinstance(payload["answered"], bool)
     assert isinstance(payload["elapsed_ms"], float)

@@ -296,7 +296,7 @@ def test_k_limits_the_number_of_passages(knowledge_base: KnowledgeBase) -> None:
 def test_search_result_serialises_to_the_ask_json_contract(knowledge_base: KnowledgeBase) -> None:
     payload = json.loads(json.dumps(knowledge_base.search("when was the lawsuit filed").to_json()))
 
-    assert set(payload) == {"question", "answered", "passages", "elapsed_ms"}
+    assert set(payload) == {"question", "answered", "passages", "unmatched", "elapsed_ms"}
     assert payload["question"] == "when was the lawsuit filed"
     assert payload["answered"] is True
     assert isinstance(payload["elapsed_ms"], float)

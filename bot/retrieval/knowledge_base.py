@@ -127,13 +127,16 @@ class SearchResult:
     answered: bool
     hits: tuple[Hit, ...]
     elapsed_ms: float
+    # Content words of the question that match nothing in the knowledge base, in question order.
+    unmatched: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """``{"question", "answered", "passages", "elapsed_ms"}``, as printed by ``ask --json``."""
+        """The result as printed by ``ask --json`` (the documented contract)."""
         return {
             "question": self.question,
             "answered": self.answered,
             "passages": [hit.to_json() for hit in self.hits],
+            "unmatched": list(self.unmatched),
             "elapsed_ms": round(self.elapsed_ms, 3),
         }
 
@@ -316,7 +319,7 @@ class KnowledgeBase:
             for i, score in shown
         )
         elapsed = (time.perf_counter() - started) * 1000
-        return SearchResult(question, bool(hits), hits, elapsed)
+        return SearchResult(question, bool(hits), hits, elapsed, unmatched_words(terms))
 
     def _shown(
         self, question: str, terms: Sequence[QueryTerm], candidates: Sequence[tuple[int, float]]
@@ -355,6 +358,11 @@ class KnowledgeBase:
 def asks_what_a_name_is(question: str) -> bool:
     """True for "who is X", "what's X", "what does X stand for" and the like."""
     return _INTRODUCTION_RE.search(question[:MAX_QUERY_CHARS].replace("\u2019", "'")) is not None
+
+
+def unmatched_words(terms: Sequence[QueryTerm]) -> tuple[str, ...]:
+    """The question's content words that match nothing in the knowledge base, each once, in order."""
+    return tuple(dict.fromkeys(t.word for t in terms if t.term is None and t.word not in FRAME_VERBS))
 
 
 def is_off_topic(terms: Sequence[QueryTerm]) -> bool:
