@@ -157,6 +157,13 @@ BAD_FILES = [
     pytest.param("---\ntitle: X\nurl: ftp://x\n---\n\nB.\n", 3, "url must start with http", id="url"),
     pytest.param('---\ntitle: ""\n---\n\nBody.\n', 2, "title is empty", id="empty-title"),
     pytest.param("---\ntitle: [a, b]\n---\n\nBody.\n", 2, "title must be text", id="list-title"),
+    pytest.param(
+        "---\ntitle: " + "word " * 100 + "\n---\n\nBody.\n", 2, "title is too long (499 characters", id="long"
+    ),
+    pytest.param("\n" + "word " * 100 + "\n\nBody.\n", 2, "title is too long", id="long-first-line"),
+    pytest.param(
+        "---\ntitle: X\nsummary: " + "s" * 2001 + "\n---\n\nB.\n", 3, "summary is too long", id="summary"
+    ),
 ]
 
 

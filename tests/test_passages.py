@@ -158,13 +158,39 @@ def test_paragraph_at_the_word_limit_stays_whole() -> None:
     assert body[0].text == paragraph
 
 
-def test_one_endless_sentence_cannot_be_split_and_stays_one_passage() -> None:
+def test_one_endless_sentence_is_cut_between_words_into_bounded_passages() -> None:
     paragraph = "The council " + " ".join(["argued"] * (MAX_PASSAGE_WORDS + 50)) + "."
     document = parse(f"---\ntitle: Council Minutes\n---\n\n{paragraph}\n")
 
     body = [p for p in document_passages(document) if p.paragraph > 0]
 
-    assert [p.text for p in body] == [paragraph]
+    assert len(body) == 2
+    assert " ".join(p.text for p in body) == paragraph
+    assert all(len(p.text.split()) <= MAX_PASSAGE_WORDS for p in body)
+    assert {str(p.citation) for p in body} == {"Council Minutes, paragraph 1"}
+
+
+def test_a_megabyte_paragraph_without_punctuation_becomes_many_short_passages() -> None:
+    paragraph = "sheriff lawsuit " * 60_000
+    document = parse(f"---\ntitle: Repeated\n---\n\n{paragraph}\n")
+
+    body = [p for p in document_passages(document) if p.paragraph > 0]
+
+    assert len(body) > 300
+    assert max(len(p.text.split()) for p in body) <= 2 * MAX_PASSAGE_WORDS
+    assert " ".join(p.text for p in body) == paragraph.strip()
+
+
+def test_long_paragraph_of_real_sentences_is_cut_on_sentence_ends_across_split_blocks() -> None:
+    sentence = "The council argued about the budget for the new library branch downtown again."
+    paragraph = " ".join([sentence] * 2_000)  # about 160,000 characters: several split blocks
+    document = parse(f"---\ntitle: Minutes\n---\n\n{paragraph}\n")
+
+    body = [p for p in document_passages(document) if p.paragraph > 0]
+
+    assert all(p.text.startswith("The council") and p.text.endswith("again.") for p in body)
+    assert max(len(p.text.split()) for p in body) <= MAX_PASSAGE_WORDS
+    assert " ".join(p.text for p in body) == paragraph
 
 
 def test_smaller_word_limit_cuts_into_more_parts_that_keep_every_sentence() -> None:

@@ -24,6 +24,11 @@ SUFFIXES = (".md", ".txt")
 TRASH_DIR = ".trash"
 FRONT_MATTER_KEYS = frozenset({"title", "author", "published", "source", "url", "summary"})
 
+# Longest value of each text field, in characters. Headlines run to about 100 characters and a
+# summary to a few sentences; the title and summary are searched and shown with every citation, so a
+# file whose "title" is a whole article (a missing blank line after a first line) is refused.
+FIELD_LIMITS = {"title": 300, "author": 300, "source": 300, "url": 2000, "summary": 2000}
+
 _FENCE = "---"
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -214,6 +219,9 @@ def parse_document(raw: bytes, path: str, doc_id: str | None = None) -> tuple[Do
     ]
     if not paragraphs:
         return None, [*problems, Problem(path, body_start + 1, "empty body: no paragraphs")]
+    too_long = _too_long("title", collapse_whitespace(str(title)))
+    if too_long:  # A title from the first line: one from the front matter was checked with it.
+        return None, [*problems, Problem(path, body_start + 1, too_long)]
     published = meta.get("published")
     document = Document(
         doc_id=doc_id or slugify(Path(path).stem),
@@ -298,8 +306,20 @@ def _check_meta(
         if name == "title" and not text:
             problems.append(Problem(path, line, "title is empty"))
             continue
+        too_long = _too_long(name, text)
+        if too_long:
+            problems.append(Problem(path, line, too_long))
+            continue
         meta[name] = text
     return meta, end + 1, problems
+
+
+def _too_long(name: str, text: str) -> str | None:
+    """The problem with a field longer than ``FIELD_LIMITS`` allows, or None."""
+    limit = FIELD_LIMITS.get(name)
+    if limit is None or len(text) <= limit:
+        return None
+    return f"{name} is too long ({len(text):,} characters; at most {limit:,})"
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -1,14 +1,17 @@
 """Cutting documents into cited passages.
 
 Passages follow the paragraphs of a document. A paragraph longer than ``MAX_PASSAGE_WORDS`` is cut on
-sentence boundaries into parts of similar length, all citing the same paragraph. Each document also
+sentence boundaries into parts of similar length, all citing the same paragraph; a sentence longer
+than that is cut between words, so no passage is long whatever a file holds, and the work a question
+costs stays bounded. Each document also
 gets two passages made of its metadata (cited as paragraph 0): the headline (title and summary) and
 the byline, so that questions about the document itself ("who wrote this?") have somewhere to land.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,6 +19,12 @@ from bot.retrieval.documents import Document, format_date
 from bot.retrieval.text import search_terms, split_sentences
 
 MAX_PASSAGE_WORDS = 300
+
+# Sentence splitting reads a long paragraph in blocks of about this many characters, cut after a
+# sentence's end where there is one: pysbd's time grows faster than the text.
+SPLIT_BLOCK_CHARS = 20_000
+
+_BLOCK_END_RE = re.compile(r"[.!?][\"')\]]*\s")
 HEADER_PARAGRAPH = 0
 
 
@@ -140,6 +149,36 @@ def header_passages(document: Document) -> list[Passage]:
     return passages
 
 
+def _blocks(text: str, size: int = SPLIT_BLOCK_CHARS) -> Iterator[str]:
+    """``text`` in consecutive blocks of at most about ``size`` characters, cut after a sentence's end
+    where the block has one, else between words (else anywhere)."""
+    while len(text) > size:
+        window = text[:size]
+        ends = [m.end() for m in _BLOCK_END_RE.finditer(window, size // 2)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1 or size
+        yield text[:cut].strip()
+        text = text[cut:].lstrip()
+    if text:
+        yield text
+
+
+def _cut_words(sentence: str, max_words: int) -> list[str]:
+    """``sentence``, or parts of it of similar length between words when it has over ``max_words``."""
+    words = sentence.split(" ")
+    if len(words) <= max_words:
+        return [sentence]
+    parts = -(-len(words) // max_words)
+    size = -(-len(words) // parts)
+    return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
+
+
+def bounded_sentences(text: str, max_words: int = MAX_PASSAGE_WORDS) -> list[str]:
+    """The sentences of a paragraph, each cut to at most ``max_words`` words."""
+    return [
+        part for block in _blocks(text) for s in split_sentences(block) for part in _cut_words(s, max_words)
+    ]
+
+
 def _split_long(sentences: list[str], max_words: int) -> list[list[str]]:
     """Group sentences into consecutive parts of at most about ``max_words`` words each."""
     total = sum(len(s.split()) for s in sentences)
@@ -166,7 +205,7 @@ def document_passages(document: Document, max_words: int = MAX_PASSAGE_WORDS) ->
         # Sentence splitting is slow; only paragraphs long enough to be cut need it here. Words are
         # at least two characters apart, so a short text is not counted.
         if len(paragraph.text) > 2 * max_words and len(paragraph.text.split()) > max_words:
-            parts = _split_long(split_sentences(paragraph.text), max_words)
+            parts = _split_long(bounded_sentences(paragraph.text, max_words), max_words)
         else:
             parts = [[paragraph.text]]
         for index, part in enumerate(parts, start=1):

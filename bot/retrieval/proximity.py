@@ -20,19 +20,30 @@ CANDIDATES = 30
 
 
 def window_score(sequence: npt.NDArray[np.int32], weights: Mapping[int, float], width: int = WINDOW) -> float:
-    """The largest total weight of distinct query terms found within ``width`` consecutive tokens."""
+    """The largest total weight of distinct query terms found within ``width`` consecutive tokens.
+
+    One pass with a sliding window over the positions of query terms, so the work grows with the
+    passage's length, not its square: a passage of one question word repeated costs a scan.
+    """
     if not weights or sequence.size == 0:
         return 0.0
-    hits = [(position, term_id) for position, term_id in enumerate(sequence.tolist()) if term_id in weights]
-    best = 0.0
-    for start_index, (start, _) in enumerate(hits):
-        seen: set[int] = set()
-        total = 0.0
-        for position, term_id in hits[start_index:]:
-            if position - start >= width:
-                break
-            if term_id not in seen:
-                seen.add(term_id)
-                total += weights[term_id]
+    keys = np.fromiter(weights, dtype=np.int64, count=len(weights))
+    positions = np.flatnonzero(np.isin(sequence, keys)).tolist()
+    terms = sequence[positions].tolist()
+    in_window: dict[int, int] = {}
+    total = best = 0.0
+    first = 0
+    for position, term_id in zip(positions, terms, strict=True):
+        while position - positions[first] >= width:
+            left = terms[first]
+            in_window[left] -= 1
+            if not in_window[left]:
+                del in_window[left]
+                total -= weights[left]
+            first += 1
+        if term_id not in in_window:
+            in_window[term_id] = 0
+            total += weights[term_id]
+        in_window[term_id] += 1
         best = max(best, total)
     return best
