@@ -1,6 +1,6 @@
 """Time per question on knowledge files built to be slow: the work per question must stay bounded.
 
-Usage: python benchmarks/adversarial.py [--sizes 990000 5000000] [--repeats 5]
+Usage: python benchmarks/adversarial.py [--sizes 990000 5000000] [--repeats 3]
 
 A moderator can upload any file the loader accepts. For each adversarial shape and size, a folder
 with that one file (plus the bundled article) is loaded, then a few questions are asked, each
@@ -16,7 +16,8 @@ and the slowest search in milliseconds. The target is a search under 50 ms on ev
 * ``long-fields``: a title and summary as long as the loader accepts (``FIELD_LIMITS``); longer
   ones are refused when the folder is loaded.
 
-Absolute times vary by machine; the bound is what matters.
+Files over ``MAX_FILE_BYTES`` (5 MB) are refused by the loader. Absolute times vary by machine; the
+bound is what matters.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def measure(shape: str, size: int, repeats: int) -> tuple[float, int, int, float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[990_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[990_000, 4_990_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=list(SHAPES))
     args = parser.parse_args()

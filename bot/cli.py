@@ -169,18 +169,21 @@ def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 def cmd_eval(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     """Score a question file against the knowledge base."""
-    from bot.retrieval.evaluation import evaluate, load_cases
+    from bot.retrieval.evaluation import evaluate, evidence_problems, load_cases
 
     try:
         cases = load_cases(args.file)
-    except (OSError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         raise CommandError(f"cannot read questions: {error}") from None
     knowledge_base = load_knowledge_base(_knowledge_dir(args))
+    for problem in evidence_problems(knowledge_base, cases):
+        sys.stderr.write(f"warning: {problem}\n")
     report = evaluate(knowledge_base, cases)
     out.write("\n".join(report.lines()) + "\n")
     if args.show_misses:
+        refused = set(report.refused)
         for question in report.misses:
-            out.write(f"miss@1: {question}\n")
+            out.write(f"{'refused' if question in refused else 'miss@1'}: {question}\n")
         for question in report.false_answers:
             out.write(f"answered but unanswerable: {question}\n")
     return EXIT_OK

@@ -232,8 +232,79 @@ def test_eval_prints_hit_at_1_hit_at_3_and_mrr() -> None:
 
     assert code == cli.EXIT_OK
     labels = [line.split(":")[0].strip() for line in out.splitlines()]
-    for label in ("hit@1", "hit@3", "MRR@10", "answered", "abstained"):
+    for label in ("hit@1", "hit@3", "answered", "abstained"):
         assert label in labels
+    assert "ranking only, refusals off: hit@1 " in out and "MRR@10: " in out
+
+
+def test_eval_lists_a_wrongly_refused_question_as_refused(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    lines = [
+        {"question": "who wrote this?", "evidence": ["Jorge Rivas"]},
+        {"question": "what is the recipe for sourdough bread", "evidence": ["Jorge Rivas"]},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+    code, out = run("eval", str(questions), "--show-misses", "--knowledge", str(KNOWLEDGE_DIR))
+
+    assert code == cli.EXIT_OK
+    assert "refused: what is the recipe for sourdough bread" in out.splitlines()
+    assert "  hit@1:                 0.500" in out
+
+
+def test_eval_warns_about_evidence_no_passage_contains(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "questions.jsonl"
+    lines = [
+        {"question": "who wrote this?", "evidence": ["Jorge Rivas"]},
+        {"question": "who wrote this?", "evidence": ["Jorje Rivas", "Jorge Rivas"]},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+    code, _ = run("eval", str(questions), "--knowledge", str(KNOWLEDGE_DIR))
+
+    assert code == cli.EXIT_OK
+    assert capsys.readouterr().err == f"warning: {questions}:2: evidence 'Jorje Rivas' occurs in no passage\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("", "{path}: no questions", id="empty"),
+        pytest.param("\n  \n", "{path}: no questions", id="blank"),
+        pytest.param(
+            '{"data": [{"title": "x"}]}', '{path}: not a SQuAD file: data[0] has no "paragraphs"', id="squad"
+        ),
+        pytest.param('{"data": 5}', '{path}: not a SQuAD file: the file has no "data"', id="squad-data"),
+        pytest.param(
+            '{"question": "who?"}', '{path}:1: missing field "evidence" (or "answerable": false)', id="ev"
+        ),
+        pytest.param('["who?"]', "{path}:1: expected a JSON object, not list", id="list"),
+        pytest.param(
+            '{"question": 5, "evidence": ["x"]}', '{path}:1: "question" must be a non-empty', id="q"
+        ),
+        pytest.param(
+            '{"question": "who?", "evidence": {"a": 1}}', '{path}:1: "evidence" must be a list', id="e"
+        ),
+        pytest.param('{"question": "who?", "evidence": [1]}', '{path}:1: "evidence" must be a list', id="e2"),
+        pytest.param(
+            '{"question": "who?", "answerable": "no"}', '{path}:1: "answerable" must be true', id="a"
+        ),
+    ],
+)
+def test_eval_on_a_malformed_question_file_says_what_is_wrong_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text(content, encoding="utf-8")
+
+    code, out = run("eval", str(path), "--knowledge", str(KNOWLEDGE_DIR))
+
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    err = capsys.readouterr().err
+    assert f"cannot read questions: {message.format(path=path)}" in err
+    assert "Traceback" not in err
 
 
 def test_eval_show_misses_lists_the_questions_missed() -> None:

@@ -160,6 +160,7 @@ BAD_FILES = [
     pytest.param(
         "---\ntitle: " + "word " * 100 + "\n---\n\nBody.\n", 2, "title is too long (499 characters", id="long"
     ),
+    pytest.param("word " * 1_000_001, 0, "file is too large (5,000,005 bytes; at most 5,000,000)", id="huge"),
     pytest.param("\n" + "word " * 100 + "\n\nBody.\n", 2, "title is too long", id="long-first-line"),
     pytest.param(
         "---\ntitle: X\nsummary: " + "s" * 2001 + "\n---\n\nB.\n", 3, "summary is too long", id="summary"

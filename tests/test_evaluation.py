@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from bot.retrieval.documents import load_directory
-from bot.retrieval.evaluation import QuestionCase, evaluate, load_cases, squad_cases, squad_knowledge
+from bot.retrieval.evaluation import (
+    QuestionCase,
+    evaluate,
+    evidence_problems,
+    load_cases,
+    squad_cases,
+    squad_knowledge,
+)
 from bot.retrieval.knowledge_base import KnowledgeBase
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -146,20 +153,71 @@ def test_report_lines_show_hit_at_1_hit_at_3_mrr_and_abstention(knowledge_base: 
 
     assert (report.hit_at_1, report.hit_at_3, report.mrr, report.abstention_rate) == (1.0, 1.0, 1.0, 1.0)
     text = "\n".join(report.lines())
-    for label in ("hit@1:", "hit@3:", "MRR@10:", "answered:", "abstained:"):
+    for label in ("hit@1:", "hit@3:", "MRR@10:", "answered:", "abstained:", "ranking only"):
         assert label in text
 
 
 def test_a_question_answered_only_by_the_second_passage_counts_for_hit_at_3_not_hit_at_1(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    second = knowledge_base.rank("when was this published?", 2)[1].text
-    case = QuestionCase("when was this published?", True, evidence=(second,))
+    shown = knowledge_base.search("when was this published?").hits
+    assert len(shown) >= 2
+    case = QuestionCase("when was this published?", True, evidence=(shown[1].passage.text,))
 
     report = evaluate(knowledge_base, [case])
 
     assert (report.hit_at_1, report.hit_at_3, report.mrr) == (0.0, 1.0, 0.5)
     assert report.misses == ("when was this published?",)
+
+
+def test_a_refused_answerable_question_is_a_miss_at_every_k_though_its_ranking_is_right(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    question = "what is the recipe for sourdough bread and the sheriff"
+    assert not knowledge_base.search(question).answered
+    first = knowledge_base.rank(question, 1)[0].text
+    case = QuestionCase(question, True, evidence=(first,))
+
+    report = evaluate(knowledge_base, [case])
+
+    assert (report.hit_at_1, report.hit_at_3, report.answered_rate, report.wrongly_refused) == (
+        0.0,
+        0.0,
+        0.0,
+        1,
+    )
+    assert (report.ranking_hit_at_1, report.ranking_hit_at_3) == (1.0, 1.0)
+    assert report.misses == report.refused == (question,)
+
+
+def test_hit_at_3_counts_only_the_passages_the_bot_would_show(knowledge_base: KnowledgeBase) -> None:
+    # The lawsuit's paragraph answers alone: passages ranked after it are less than half as
+    # relevant, so a member never sees them and they cannot make a hit.
+    question = "who filed the suit against the sheriff?"
+    shown = knowledge_base.search(question).hits
+    ranked = knowledge_base.rank(question, 3)
+    assert len(shown) == 1 and len(ranked) == 3
+    case = QuestionCase(question, True, evidence=(ranked[2].text,))
+
+    report = evaluate(knowledge_base, [case])
+
+    assert (report.hit_at_3, report.ranking_hit_at_3) == (0.0, 1.0)
+
+
+def test_evidence_that_occurs_in_no_passage_is_reported_with_its_line(
+    knowledge_base: KnowledgeBase, tmp_path: Path
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text(
+        '{"question": "who wrote this?", "evidence": ["Jorge Rivas"]}\n'
+        '{"question": "x", "answerable": false}\n'
+        '{"question": "who wrote it?", "evidence": ["Jorge Rivs"]}\n',
+        encoding="utf-8",
+    )
+
+    problems = evidence_problems(knowledge_base, load_cases(path))
+
+    assert problems == [f"{path}:3: evidence 'Jorge Rivs' occurs in no passage"]
 
 
 def test_load_cases_reads_answerable_and_unanswerable_lines(tmp_path: Path) -> None:

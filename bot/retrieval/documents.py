@@ -27,6 +27,10 @@ FRONT_MATTER_KEYS = frozenset({"title", "author", "published", "source", "url", 
 # Longest value of each text field, in characters. Headlines run to about 100 characters and a
 # summary to a few sentences; the title and summary are searched and shown with every citation, so a
 # file whose "title" is a whole article (a missing blank line after a first line) is refused.
+# Largest knowledge file, in bytes: a long news article is about 50 kB. The cap bounds the work one
+# question costs (``benchmarks/adversarial.py``: under 50 ms on any file at this size, built to be slow).
+MAX_FILE_BYTES = 5_000_000
+
 FIELD_LIMITS = {"title": 300, "author": 300, "source": 300, "url": 2000, "summary": 2000}
 
 _FENCE = "---"
@@ -191,6 +195,8 @@ def _duplicate_titles(documents: list[Document]) -> list[Problem]:
 
 def parse_document(raw: bytes, path: str, doc_id: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Parse one knowledge file's bytes; return the document (None when unusable) and its problems."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(path, 0, f"file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
