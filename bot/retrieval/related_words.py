@@ -12,10 +12,10 @@ brought to its base forms first with WordNet's own rules and irregular forms ("s
 The data, ``bot/data/related_words.tsv.gz`` (1.4 MB; 65,535 words and phrases, at most 24 related
 words each), is derived from WordNet 3.0 (license in ``bot/data/WORDNET_LICENSE``) by
 ``python scripts/build_related_words.py`` from the files of Debian's ``wordnet-base`` package
-(``apt-get install -y wordnet-base``); that script's docstring describes the format and the choices
-(names left out, words people rarely write left out by ``wordfreq``, stop words left out). Nothing is
-fetched at run time. The file is read once, on first use (about 30 ms), and searched by bisection;
-nothing else is built.
+(``apt-get install -y wordnet-base``; this file: Debian 12's 1:3.0-37, with wordfreq 3.1.1); that
+script's docstring describes the format and the choices (names left out, words people rarely write
+left out by ``wordfreq``, stop words left out). Nothing is fetched at run time. The file is read once,
+on first use (about 30 ms), and searched by bisection (about 20 µs a word); nothing else is built.
 """
 
 from __future__ import annotations
