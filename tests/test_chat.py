@@ -6,6 +6,10 @@ The rewrite must never damage an ordinary sentence, so most of these tests are a
 from __future__ import annotations
 
 import re
+import tomllib
+from fnmatch import fnmatch
+from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -18,6 +22,7 @@ from bot.retrieval.chat import (
     SECTIONS,
     WORD_SECTIONS,
     LexiconError,
+    load_lexicon,
     parse_lexicon,
     rewrite,
     standard_words,
@@ -176,8 +181,6 @@ def test_chat_filler() -> None:
 
 
 def test_every_group_of_the_lexicon_is_present_and_says_where_it_came_from() -> None:
-    from bot.retrieval.chat import load_lexicon
-
     assert load_lexicon() == LEXICON
     text = _lexicon_text()
     for section in SECTIONS:
@@ -296,7 +299,12 @@ def test_a_long_message_is_rewritten_whole() -> None:
     assert rewrite(rewritten) == rewritten
 
 
-def _lexicon_text() -> str:
-    from importlib import resources
+def test_the_lexicon_is_shipped_as_package_data() -> None:
+    # An installed (not editable) package has only the files pyproject declares.
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["bot"]
+    assert any(fnmatch("data/chat_lexicon.txt", glob) for glob in globs)
 
+
+def _lexicon_text() -> str:
     return (resources.files("bot") / "data" / "chat_lexicon.txt").read_text(encoding="utf-8")

@@ -184,6 +184,8 @@ def _symbol_patterns(spellings: Iterable[str]) -> tuple[re.Pattern[str], re.Patt
 def _phrase_pattern(spellings: Iterable[str]) -> re.Pattern[str]:
     """One regex for the spellings of more than one word ("po po"), whole words only."""
     alternatives = [re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True)]
+    if not alternatives:
+        return re.compile("(?!)")
     return re.compile(rf"(?<![\w'])(?:{'|'.join(alternatives)})(?![\w'])", re.IGNORECASE)
 
 
