@@ -1,0 +1,294 @@
+"""Chat English in questions: contractions, chat spellings, abbreviations, slang and filler.
+
+Members of a Discord server ask in chat register ("wat kinda offenders r we talking abt", "are CA cops
+gonna honor ICE holds w/o a warrant"), and the retriever would read "abt", "cops" or "w/o" as unknown
+content words. Two steps undo that, both driven by one data file, ``bot/data/chat_lexicon.txt``:
+
+- ``rewrite`` works on the question's text before it is tokenised: contractions and chat spellings
+  with or without their apostrophe, abbreviations written with symbols, numbers written "20k" or "$5m",
+  and runs of punctuation. A regex pass, compiled once; never raises.
+- ``standard_words`` gives the standard words for one word the knowledge base does not know ("ppl" ->
+  "people", "da" -> "district attorney"); ``CHAT_FILLER`` are words to read as stop words ("tbh", "rn").
+
+The lexicon is parsed when this module is imported; a malformed line is a ``LexiconError`` naming its
+``file:line``, which the tests catch before anyone else does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+
+from bot.retrieval.text import normalise
+
+LEXICON_FILE = "chat_lexicon.txt"
+
+# Groups rewritten in the text, groups that give standard words for one word, and the filler group.
+REWRITE_SECTIONS = ("contractions", "chat spellings", "symbols")
+WORD_SECTIONS = ("abbreviations", "slang", "phonetic spellings", "news")
+FILLER_SECTION = "filler"
+SECTIONS = (*REWRITE_SECTIONS, *WORD_SECTIONS, FILLER_SECTION)
+
+# A number of more digits than this is left as written: it is not a count anyone abbreviates.
+MAX_NUMBER_DIGITS = 15
+
+_SECTION_RE = re.compile(r"\[([a-z ]+)\]")
+_STANDARD_RE = re.compile(r"[a-z]+(?: [a-z]+)*")
+_WORD_SPELLING_RE = re.compile(r"[a-z0-9]+")
+_TEXT_SPELLING_RE = re.compile(r"'?[a-z0-9]+(?:'[a-z0-9]+)*(?:[ -][a-z0-9]+)*")
+_SYMBOL_SPELLING_RE = re.compile(r"[^\sA-Z]+")
+
+# One written word as people type it, with its inner (and a leading) apostrophe: "don't", "'cause".
+_TOKEN_RE = re.compile(r"(?<![\w'])'?[^\W_]+(?:'[^\W_]+)*")
+_NUMBER_RE = re.compile(
+    r"(?:(?P<currency>[$£€])|(?<![\w.,]))"
+    r"(?P<number>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<fraction>\.[0-9]+)?"
+    r"(?P<suffix>[kK]|[bB][nN]|[mM][nN]|[mM]il|MIL|[mM]|[bB])(?!\w|[.,][0-9])"
+)
+# "k", "bn", "mn" and "mil" are always a multiplier after a number; "m" and "b" only after a currency
+# sign, as "a 5m wall" is five metres and "2b" may be "to be".
+_MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mil": 1_000_000, "b": 10**9, "bn": 10**9}
+_CURRENCY_ONLY = frozenset({"m", "b"})
+_MARKS_RE = re.compile(r"[?!]{2,}|\.{4,}|,{2,}")
+_SPACE_RE = re.compile(r"\s+")
+
+
+class LexiconError(ValueError):
+    """A line of the chat lexicon that cannot be read, as ``file:line: reason``."""
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One line of the lexicon: spellings and the standard words they stand for (none for filler)."""
+
+    section: str
+    line: int
+    spellings: tuple[str, ...]
+    standard: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The parsed chat lexicon, in file order."""
+
+    entries: tuple[LexiconEntry, ...]
+
+    def table(self, sections: Iterable[str]) -> dict[str, str]:
+        """Spelling -> standard words, for the entries of ``sections``."""
+        wanted = frozenset(sections)
+        return {
+            spelling: entry.standard
+            for entry in self.entries
+            if entry.section in wanted
+            for spelling in entry.spellings
+        }
+
+    def filler(self) -> frozenset[str]:
+        """The words of the filler group."""
+        return frozenset(s for e in self.entries if e.section == FILLER_SECTION for s in e.spellings)
+
+
+def parse_lexicon(text: str, source: str = LEXICON_FILE) -> Lexicon:
+    """Read the chat lexicon, raising ``LexiconError`` at the first line that breaks its rules.
+
+    The rules: every entry is under a known ``[section]``; ``spelling, spelling => standard words``
+    with exactly one ``=>`` (filler: one word a line); spellings are lower case and appear once in
+    the whole file; standard words are plain lower-case words and differ from the spelling.
+    """
+    entries: list[LexiconEntry] = []
+    seen: dict[str, int] = {}
+    section: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+
+        def fail(reason: str, number: int = number) -> LexiconError:
+            return LexiconError(f"{source}:{number}: {reason}")
+
+        header = _SECTION_RE.fullmatch(line)
+        if header:
+            section = header.group(1)
+            if section not in SECTIONS:
+                raise fail(f"unknown section [{section}]; known: {', '.join(SECTIONS)}")
+            continue
+        if section is None:
+            raise fail("entry before any [section]")
+        if section == FILLER_SECTION:
+            spellings, standard = [line], ""
+        else:
+            sides = line.split("=>")
+            if len(sides) != 2:
+                raise fail("expected 'spelling, spelling => standard words'")
+            spellings = [s.strip() for s in sides[0].split(",")]
+            standard = sides[1].strip()
+            if not _STANDARD_RE.fullmatch(standard):
+                raise fail(f"standard words {standard!r} are not plain lower-case words")
+        for spelling in spellings:
+            if not _spelling_pattern(section).fullmatch(spelling):
+                raise fail(f"spelling {spelling!r} is not a lower-case {_spelling_kind(section)}")
+            if spelling == standard:
+                raise fail(f"{spelling!r} maps to itself")
+            if spelling in seen:
+                raise fail(f"{spelling!r} is already listed on line {seen[spelling]}")
+            seen[spelling] = number
+        entries.append(LexiconEntry(section, number, tuple(spellings), standard))
+    return Lexicon(tuple(entries))
+
+
+def _spelling_pattern(section: str) -> re.Pattern[str]:
+    if section == "symbols":
+        return _SYMBOL_SPELLING_RE
+    return _TEXT_SPELLING_RE if section in REWRITE_SECTIONS else _WORD_SPELLING_RE
+
+
+def _spelling_kind(section: str) -> str:
+    if section == "symbols":
+        return "symbol abbreviation"
+    return "word or phrase" if section in REWRITE_SECTIONS else "single word of letters and digits"
+
+
+def load_lexicon() -> Lexicon:
+    """The lexicon shipped with the package."""
+    resource = resources.files("bot") / "data" / LEXICON_FILE
+    return parse_lexicon(resource.read_text(encoding="utf-8"), f"bot/data/{LEXICON_FILE}")
+
+
+def _symbol_patterns(spellings: Iterable[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two regexes for the symbol abbreviations: those with a letter ("w/o", "w/"), longest first,
+    and bare symbols ("&"), replaced in that order.
+
+    A spelling that starts with a letter must not continue a word ("saw/" is no "w/"), one that ends
+    with a letter must not run on into one ("w/obama" is "w/" and "obama"). A bare symbol is replaced
+    unless it joins two words: "cops & ice", not "AT&T" or "Q&A". Bare symbols go second because
+    rewriting a neighbour can part them from a word ("x&w/y"); nothing they become parts anything.
+    """
+    lettered, bare = [], []
+    for spelling in sorted(spellings, key=len, reverse=True):
+        escaped = re.escape(spelling)
+        starts, ends = spelling[0].isalnum(), spelling[-1].isalnum()
+        if not starts and not ends:
+            bare.append(rf"(?<!\w){escaped}|{escaped}(?!\w)")
+        else:
+            lettered.append((r"(?<!\w)" if starts else "") + escaped + (r"(?![\w/])" if ends else ""))
+    return (
+        re.compile("|".join(lettered) or "(?!)", re.IGNORECASE),
+        re.compile("|".join(bare) or "(?!)", re.IGNORECASE),
+    )
+
+
+def _phrase_pattern(spellings: Iterable[str]) -> re.Pattern[str]:
+    """One regex for the spellings of more than one word ("po po"), whole words only."""
+    alternatives = [re.escape(s).replace(r"\ ", r"\s+") for s in sorted(spellings, key=len, reverse=True)]
+    if not alternatives:
+        return re.compile("(?!)")
+    return re.compile(rf"(?<![\w'])(?:{'|'.join(alternatives)})(?![\w'])", re.IGNORECASE)
+
+
+LEXICON = load_lexicon()
+"""The chat lexicon shipped with the package, parsed."""
+_SYMBOLS = LEXICON.table(["symbols"])
+_TEXT_TABLE = LEXICON.table(["contractions", "chat spellings"])
+_PHRASES = {s: standard for s, standard in _TEXT_TABLE.items() if " " in s or "-" in s}
+_TOKENS = {s: standard for s, standard in _TEXT_TABLE.items() if s not in _PHRASES}
+_STANDARD = {s: tuple(standard.split()) for s, standard in LEXICON.table(WORD_SECTIONS).items()}
+_LETTERED_SYMBOL_RE, _BARE_SYMBOL_RE = _symbol_patterns(_SYMBOLS)
+_PHRASE_RE = _phrase_pattern(_PHRASES)
+
+CHAT_FILLER: frozenset[str] = LEXICON.filler()
+"""Chat filler ("tbh", "lol", "rn", "u"): words to read as stop words."""
+
+
+def _in_case_of(written: str, standard: str) -> str:
+    """``standard`` in the case ``written`` was typed in: "GONNA" -> "GOING TO", "Im" -> "I am"."""
+    letters = [c for c in written if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return standard.upper()
+    if letters and letters[0].isupper():
+        return standard[:1].upper() + standard[1:]
+    return standard
+
+
+def _followed_by_mark(match: re.Match[str]) -> bool:
+    """True when a combining mark follows the match: replacing the letter it sits on would change it."""
+    end = match.end()
+    text = match.string
+    return end < len(text) and unicodedata.category(text[end]).startswith("M")
+
+
+def _replace_symbol(match: re.Match[str]) -> str:
+    written = match.group()
+    standard = _SYMBOLS.get(written.lower())
+    return written if standard is None else f" {_in_case_of(written, standard)} "
+
+
+def _replace_phrase(match: re.Match[str]) -> str:
+    written = match.group()
+    standard = _PHRASES.get(" ".join(written.lower().split()))
+    if standard is None or _followed_by_mark(match):
+        return written
+    return _in_case_of(written, standard)
+
+
+def _replace_token(match: re.Match[str]) -> str:
+    written = match.group()
+    if _followed_by_mark(match):
+        return written
+    standard = _TOKENS.get(written.lower())
+    if standard is not None:
+        return _in_case_of(written, standard)
+    if written.startswith("'"):  # An opening quotation mark, not an elision: "'gonna'".
+        standard = _TOKENS.get(written[1:].lower())
+        if standard is not None:
+            return "'" + _in_case_of(written[1:], standard)
+    return written
+
+
+def _replace_number(match: re.Match[str]) -> str:
+    suffix = match.group("suffix").lower()
+    currency = match.group("currency") or ""
+    digits = match.group("number").replace(",", "") + (match.group("fraction") or "")
+    if (suffix in _CURRENCY_ONLY and not currency) or len(digits) > MAX_NUMBER_DIGITS:
+        return match.group()
+    value = Decimal(digits) * _MULTIPLIERS[suffix]
+    if value == value.to_integral_value():
+        return f"{currency}{int(value):,}"
+    return f"{currency}{value.normalize():,}"
+
+
+def _replace_marks(match: re.Match[str]) -> str:
+    marks = match.group()
+    if marks[0] in "?!":
+        return "?" if "?" in marks else "!"
+    return "..." if marks[0] == "." else ","
+
+
+def rewrite(text: str) -> str:
+    """``text`` with chat English written out, ready to be tokenised.
+
+    "im gonna", "w/o", "b/c", "20k", "$5m" and "??!!" become "i am going to", "without", "because",
+    "20,000", "$5,000,000" and "?"; whitespace runs become one space. The text is normalised as the
+    tokeniser normalises it (NFKC, straight apostrophes), and what is not rewritten keeps its case:
+    "well", "were", "its", "ill", "shed", "US" and "IT" stay as they are.
+    """
+    text = normalise(text)
+    text = _LETTERED_SYMBOL_RE.sub(_replace_symbol, text)
+    text = _BARE_SYMBOL_RE.sub(_replace_symbol, text)
+    text = _PHRASE_RE.sub(_replace_phrase, text)
+    text = _TOKEN_RE.sub(_replace_token, text)
+    text = _NUMBER_RE.sub(_replace_number, text)
+    text = _MARKS_RE.sub(_replace_marks, text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def standard_words(word: str) -> tuple[str, ...]:
+    """The standard words of one chat word the knowledge base does not know, else ``()``.
+
+    "ppl" -> ("people",), "cops" -> ("police",), "da" -> ("district", "attorney"). Only the chat
+    lexicon's abbreviations, slang, phonetic spellings and news words are looked up.
+    """
+    return _STANDARD.get(word.lower(), ())

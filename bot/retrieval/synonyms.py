@@ -1,0 +1,211 @@
+"""The moderators' synonyms file: words of the server read as words of the article.
+
+``knowledge/synonyms.txt`` is written in the Solr/Elasticsearch synonym format, one rule a line:
+
+    # the left words are read as the right words (explicit mapping)
+    sue, sued, suing => lawsuit
+    # any of these is read as all of them (equivalence)
+    cops, police, law enforcement
+
+An entry may be several words ("law enforcement"). Entries are matched word for word, whatever their
+case; inflected forms are not guessed (moderators list the forms they mean). Problems are collected
+as ``file:line: reason``, like the knowledge files' (``documents.Problem``), and a rule with a
+problem is left out; the caller decides whether to refuse the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from bot.retrieval.documents import Problem
+from bot.retrieval.text import normalise
+
+ARROW = "=>"
+
+# Longest line read; a longer one is an error (a file of one huge line is not a list of rules).
+MAX_LINE_CHARS = 1000
+
+# Most rules in one file; the rest are left out, with one error.
+MAX_RULES = 5000
+
+# Most words in one entry ("law enforcement" has two); bounds the work of matching a question.
+MAX_ENTRY_WORDS = 6
+
+# A word of an entry: letters and digits, joined by inner apostrophes, hyphens or periods, and perhaps
+# an abbreviation's final period ("o'neill", "po-po", "l.a.").
+_WORD_RE = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*\.?")
+
+
+@dataclass(frozen=True)
+class SynonymRule:
+    """One line of the synonyms file.
+
+    ``entries`` are the left side of an explicit rule, or every entry of an equivalence;
+    ``targets`` the right side of an explicit rule, or ``None`` for an equivalence.
+    """
+
+    line: int
+    entries: tuple[tuple[str, ...], ...]
+    targets: tuple[tuple[str, ...], ...] | None = None
+
+    @property
+    def explicit(self) -> bool:
+        """True for ``a, b => c``, false for ``a, b, c``."""
+        return self.targets is not None
+
+    def readings(self) -> tuple[tuple[str, ...], ...]:
+        """The entries that a matched entry is read as: the targets, or every entry."""
+        return self.entries if self.targets is None else self.targets
+
+    def __str__(self) -> str:
+        left = ", ".join(" ".join(entry) for entry in self.entries)
+        if self.targets is None:
+            return left
+        return f"{left} {ARROW} " + ", ".join(" ".join(entry) for entry in self.targets)
+
+
+class Expansion(NamedTuple):
+    """``words[start:end]`` of a question can be read as ``reading``."""
+
+    start: int
+    end: int
+    reading: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """The rules of a synonyms file and what each entry is read as."""
+
+    rules: tuple[SynonymRule, ...] = ()
+    _readings: Mapping[tuple[str, ...], tuple[str, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _longest: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        readings: dict[tuple[str, ...], list[str]] = {}
+        for rule in self.rules:
+            words = [word for entry in rule.readings() for word in entry]
+            for entry in rule.entries:
+                # An entry in several rules is read as all that they say (as Solr merges them).
+                readings.setdefault(entry, []).extend(words)
+        frozen = {entry: tuple(dict.fromkeys(words)) for entry, words in readings.items()}
+        object.__setattr__(self, "_readings", frozen)
+        object.__setattr__(self, "_longest", max(map(len, frozen), default=0))
+
+    @classmethod
+    def empty(cls) -> Synonyms:
+        """No rules: every question is read as written."""
+        return cls()
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def expand(self, words: Sequence[str]) -> list[Expansion]:
+        """The runs of ``words`` that a rule reads as other words, left to right.
+
+        At each word the longest entry that starts there is taken, and matching goes on after it:
+        with rules for "law enforcement" and "enforcement officer", "law enforcement officer" matches
+        the first. Case is ignored. An equivalence reads an entry as all of its entries, the matched
+        one included; an explicit rule as its right side only (as Solr does).
+        """
+        if not self._readings:
+            return []
+        folded = [word.casefold() for word in words]
+        found: list[Expansion] = []
+        start = 0
+        while start < len(folded):
+            for end in range(min(len(folded), start + self._longest), start, -1):
+                reading = self._readings.get(tuple(folded[start:end]))
+                if reading is not None:
+                    found.append(Expansion(start, end, reading))
+                    start = end
+                    break
+            else:
+                start += 1
+        return found
+
+    def to_text(self) -> str:
+        """The rules, one a line, in the file's format (for listing them to moderators)."""
+        return "".join(f"{rule}\n" for rule in self.rules)
+
+
+def parse_synonyms(text: str, source: str) -> tuple[Synonyms, list[str]]:
+    """The rules of synonyms file ``text`` and its problems as ``source:line: reason``.
+
+    A line with a problem is left out and the others are kept. Problems: a line longer than
+    ``MAX_LINE_CHARS``; more than one ``=>``; nothing on one side of ``=>``; an empty entry (two
+    commas in a row); an entry of more than ``MAX_ENTRY_WORDS`` words or with something that is not a
+    word ("->"); a line that reads words only as themselves; more than ``MAX_RULES`` rules.
+    """
+    rules: list[SynonymRule] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(normalise(text).split("\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        rule, problem = _parse_rule(line, number, source)
+        if problem is not None:
+            problems.append(problem)
+        elif len(rules) == MAX_RULES:
+            problems.append(
+                Problem(source, number, f"more than {MAX_RULES} rules; this one and the rest are left out")
+            )
+            break
+        elif rule is not None:
+            rules.append(rule)
+    return Synonyms(tuple(rules)), [str(problem) for problem in problems]
+
+
+def _parse_rule(line: str, number: int, source: str) -> tuple[SynonymRule | None, Problem | None]:
+    """One non-blank, non-comment line as a rule, or the problem with it."""
+
+    def problem(reason: str) -> tuple[None, Problem]:
+        return None, Problem(source, number, reason)
+
+    if len(line) > MAX_LINE_CHARS:
+        return problem(f"line is {len(line)} characters long; at most {MAX_LINE_CHARS}")
+    sides = line.split(ARROW)
+    if len(sides) > 2:
+        return problem(f"more than one '{ARROW}'")
+    if len(sides) == 2 and not sides[0].strip():
+        return problem(f"nothing before '{ARROW}'")
+    if len(sides) == 2 and not sides[1].strip():
+        return problem(f"nothing after '{ARROW}'")
+    parsed: list[tuple[tuple[str, ...], ...]] = []
+    for side in sides:
+        entries, reason = _entries(side)
+        if reason is not None:
+            return problem(reason)
+        parsed.append(entries)
+    distinct = {entry for entries in parsed for entry in entries}
+    if len(distinct) == 1:
+        written = " ".join(next(iter(distinct)))
+        return problem(f"'{written}' is only read as itself: a rule needs two different entries")
+    if len(parsed) == 1:
+        return SynonymRule(number, tuple(dict.fromkeys(parsed[0]))), None
+    return SynonymRule(number, tuple(dict.fromkeys(parsed[0])), tuple(dict.fromkeys(parsed[1]))), None
+
+
+def _entries(side: str) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+    """The comma-separated entries of one side of a rule, lower-cased, or the reason they are wrong."""
+    entries: list[tuple[str, ...]] = []
+    for position, written in enumerate(side.split(","), start=1):
+        words = tuple(written.casefold().split())
+        if not words:
+            return (), f"entry {position} has no words (two commas in a row, or one at an end)"
+        if len(words) > MAX_ENTRY_WORDS:
+            return (), f"entry '{written.strip()}' has {len(words)} words; at most {MAX_ENTRY_WORDS}"
+        odd = _not_words(words)
+        if odd:
+            return (), f"'{odd}' is not a word (entries are separated by ',' and sides by '{ARROW}')"
+        entries.append(words)
+    return tuple(entries), None
+
+
+def _not_words(words: Iterable[str]) -> str | None:
+    """The first of ``words`` that is not a word, else None."""
+    return next((word for word in words if not _WORD_RE.fullmatch(word)), None)
