@@ -22,7 +22,7 @@ model's per-term contributions are computed once, at build time, into a sparse t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -174,9 +174,15 @@ class BM25Index:
         ids = self.term_ids(terms)
         return self._matched(ids) + float(self.idf[ids].sum()) * self.delta
 
-    def matched_scores(self, terms: Sequence[str]) -> FloatArray:
-        """Scores without BM25Plus' constant: only what the passages' own matches earn."""
-        return self._matched(self.term_ids(terms))
+    def matched_scores(self, terms: Sequence[str], factors: Mapping[str, float] | None = None) -> FloatArray:
+        """Scores without BM25Plus' constant: only what the passages' own matches earn (each term's
+        contribution times its share in ``factors``, as ``best_matches`` counts it)."""
+        return self._sum(*self._postings(self.term_ids(terms), self._shares(factors)))
+
+    def _shares(self, factors: Mapping[str, float] | None) -> dict[int, float]:
+        """``factors`` by term id, leaving out shares of 1 and terms the index lacks."""
+        given = (factors or {}).items()
+        return {self.vocabulary[t]: f for t, f in given if f != 1.0 and t in self.vocabulary}
 
     def holds(self, term_id: int, passages: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """For each of ``passages``, whether it contains the term ``term_id``."""
@@ -199,27 +205,35 @@ class BM25Index:
                 return True
         return False
 
-    def best_matches(self, terms: Sequence[str], k: int) -> RankedIndex:
+    def best_matches(
+        self, terms: Sequence[str], k: int, factors: Mapping[str, float] | None = None
+    ) -> RankedIndex:
         """The ``k`` best passages holding a query term, by matched score, best first.
 
         The same as ``top`` of the matched scores of the passages that hold a query term (only those
         can be answers), with passage positions for indices, found without scoring every passage in
         full: the terms held by a large share of the passages are left out of a first, partial sum
-        when what they could add cannot lift a passage into the top ``k``.
+        when what they could add cannot lift a passage into the top ``k``. A term in ``factors``
+        counts that share of its contribution (a guessed word less than one the member wrote).
         """
         ids = self.term_ids(terms)
         if k <= 0 or not ids:
             return RankedIndex((), ())
+        shares = {
+            self.vocabulary[t]: f for t, f in (factors or {}).items() if f != 1.0 and t in self.vocabulary
+        }
         common = [i for i in ids if self.document_frequency[i] > COMMON_SHARE * self.size]
-        found = self._pruned_contenders(ids, common, k) if common else None
-        candidates, scores = found if found is not None else self._contenders(ids, k)
+        found = self._pruned_contenders(ids, common, k, shares) if common else None
+        candidates, scores = found if found is not None else self._contenders(ids, k, shares)
         ranked = self.top(scores, k)
         return RankedIndex(tuple(candidates[list(ranked.indices)].tolist()), ranked.scores)
 
-    def _contenders(self, ids: Sequence[int], k: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    def _contenders(
+        self, ids: Sequence[int], k: int, shares: Mapping[int, float]
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
         """Passages holding a query term, in order, among them the top ``k`` and every passage tied
-        with the k-th; with their matched scores."""
-        columns, values = self._postings(ids)
+        with the k-th; with their matched scores (each term's contribution times its share)."""
+        columns, values = self._postings(ids, shares)
         matched = self._sum(columns, values)
         sample = self._sample(matched, ids, k)
         if sample is None:
@@ -232,7 +246,7 @@ class BM25Index:
         return candidates, matched[candidates]
 
     def _pruned_contenders(
-        self, ids: Sequence[int], common: Sequence[int], k: int
+        self, ids: Sequence[int], common: Sequence[int], k: int, shares: Mapping[int, float]
     ) -> tuple[npt.NDArray[np.int64], FloatArray] | None:
         """As ``_contenders``, summing the ``common`` terms only for the passages that need them.
 
@@ -241,17 +255,18 @@ class BM25Index:
         in the top k; None when the bound does not rule out enough passages to be of use.
         """
         others = [i for i in ids if i not in common]
-        partial = self._matched(others)
+        partial = self._sum(*self._postings(others, shares))
         sample = self._sample(partial, others, k)
         if sample is None:
             return None
-        floor = float(self._exact(ids, sample).min())
+        floor = float(self._exact(ids, sample, shares).min())
+        most = sum(float(self._row_max[i]) * shares.get(i, 1.0) for i in common)
         # The partial sums add in another order than the full ones: allow for rounding.
-        threshold = floor - float(self._row_max[common].sum()) - 1e-9 * floor
+        threshold = floor - most - 1e-9 * floor
         if threshold <= 0:
             return None
         candidates = np.flatnonzero(partial >= threshold)
-        return candidates, self._exact(ids, candidates)
+        return candidates, self._exact(ids, candidates, shares)
 
     def _sample(self, scores: FloatArray, ids: Sequence[int], k: int) -> npt.NDArray[np.int64] | None:
         """``k`` passages of the rarest of ``ids`` held by ``k`` passages or more, best by ``scores``.
@@ -268,13 +283,18 @@ class BM25Index:
         best: npt.NDArray[np.int64] = held[np.argpartition(scores[held], held.size - k)[held.size - k :]]
         return best
 
-    def _exact(self, ids: Sequence[int], passages: npt.NDArray[np.int64]) -> FloatArray:
+    def _exact(
+        self, ids: Sequence[int], passages: npt.NDArray[np.int64], shares: Mapping[int, float]
+    ) -> FloatArray:
         """The matched scores of ``passages``, added term by term as ``_sum`` adds them (to the bit)."""
         total = np.zeros(passages.size)
         for term_id in ids:
             found, held = self._lookup(term_id, passages)
+            values = self._data[self._indptr[term_id] + found]
+            if term_id in shares:
+                values = values * shares[term_id]
             # Adding zero where the term is not held leaves a sum unchanged.
-            total += np.where(held, self._data[self._indptr[term_id] + found], 0.0)
+            total += np.where(held, values, 0.0)
         return total
 
     def _lookup(
@@ -287,13 +307,19 @@ class BM25Index:
         held: npt.NDArray[np.bool_] = postings[found] == passages
         return found, held
 
-    def _postings(self, ids: Sequence[int]) -> tuple[npt.NDArray[np.int32], FloatArray]:
-        """The passages and contributions of the rows of ``ids``, row after row."""
+    def _postings(
+        self, ids: Sequence[int], shares: Mapping[int, float] | None = None
+    ) -> tuple[npt.NDArray[np.int32], FloatArray]:
+        """The passages and contributions of the rows of ``ids``, row after row, each row times its
+        share in ``shares`` (1 when not there)."""
         if not ids:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
         spans = [(self._indptr[i], self._indptr[i + 1]) for i in ids]
         columns = np.concatenate([self._indices[a:b] for a, b in spans])
-        values = np.concatenate([self._data[a:b] for a, b in spans])
+        rows = [self._data[a:b] for a, b in spans]
+        if shares:
+            rows = [row * shares[i] if i in shares else row for i, row in zip(ids, rows, strict=True)]
+        values = np.concatenate(rows)
         return columns, values
 
     def _sum(self, columns: npt.NDArray[np.int32], values: FloatArray) -> FloatArray:

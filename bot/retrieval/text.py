@@ -297,6 +297,12 @@ def is_dictionary_word(word: str) -> bool:
     return bool(_lemmas(word))
 
 
+def word_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """The lemmas of lower-case ``word`` in lemminflect's lexicon by part of speech ("NOUN", "VERB",
+    ...): ``{"NOUN": ("saying",), "VERB": ("say",)}``; empty for a word it does not know."""
+    return _lemmas(word)
+
+
 @lru_cache(maxsize=65536)
 def term(word: str) -> str:
     """The index term of one lower-case word: its stem, irregular verb forms brought to their base."""
@@ -325,6 +331,11 @@ def search_words(text: str) -> list[tuple[str, str]]:
     found = list(chain.from_iterable(map(_token_terms, _written_tokens(normalised))))
     found.extend((w, term(w)) for w in _hyphen_joined(normalised))
     return found
+
+
+def joined_compounds(text: str) -> frozenset[str]:
+    """The joined forms ``search_words`` adds for the hyphenated compounds of ``text`` ("lowlevel")."""
+    return frozenset(_hyphen_joined(fold_accents(normalise(text))))
 
 
 def search_terms(text: str) -> frozenset[str]:

@@ -1,0 +1,250 @@
+"""Reading a question: from what a member typed to the index terms it asks about.
+
+Members write as they chat ("r cops allowed to ignore ice now??", "did any1 sue baca"), with other
+words than the article's. Each step below maps what it can onto words the knowledge base has, and
+weighs a word by how sure the mapping is:
+
+1. chat language (``chat.rewrite``): contractions, chat spellings, "w/", "20k"; chat filler
+   ("tbh", "imo", "rn") is left out like a stop word;
+2. the moderators' synonyms (``knowledge/synonyms.txt``): read as written, at full weight;
+3. per word: the word itself; its standard form from the chat lexicon ("cops" -> police); a
+   run-together compound ("trustact"); a typo ("sherrif"); a word of the same family ("comply" ->
+   compliance), at ``FAMILY_WEIGHT``; a related word from WordNet ("sued" -> lawsuit), at
+   ``RELATED_WEIGHT``;
+4. a word that none of these maps stays unknown. It still counts in how much of the question a
+   passage covers, at the weight of a rare word scaled by how rare it is in English
+   (``background_share``): "basically" or "supposed" says little about what is asked, "inception"
+   or "tokyo" a lot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.retrieval import chat
+from bot.retrieval.ranking import BM25Index
+from bot.retrieval.related_words import related_words
+from bot.retrieval.spelling import Speller
+from bot.retrieval.synonyms import Synonyms
+from bot.retrieval.text import is_dictionary_word, joined_compounds, search_words, term, word_lemmas
+from bot.retrieval.word_family import WordFamilies
+
+# Questions are cut to this many characters before analysis: longer text is not a question, and
+# the cut keeps the work per query bounded.
+MAX_QUERY_CHARS = 2000
+
+# A question word found only through a known word of its family ("comply" for "compliance") is
+# ranked as that word, but weighs this share of it where question words are weighed against each
+# other (how much of the question a passage covers, the proximity bonus, the best sentence): the
+# family is a guess. Measured on SQuAD and the article's question sets, any share from 0.3 to 0.8
+# gives the same figures.
+FAMILY_WEIGHT = 0.5
+
+# The same for a word found through WordNet ("sued" -> lawsuit, "jail" -> detain): a related word is
+# a weaker guess than a word of the same family.
+RELATED_WEIGHT = 0.4
+
+# At most this many known words are taken from WordNet for one question word, best first, from
+# the first ``RELATED_LOOKED`` it gives (later ones are rarer senses and two-hop relations), and only
+# for nouns and words rarer than ``RELATED_MIN_SHARE`` says: "won", "right" or "good" have too many
+# senses to guess from.
+RELATED_TERMS = 2
+RELATED_LOOKED = 12
+RELATED_MIN_SHARE = 0.5
+
+# English frequency (wordfreq's Zipf scale: 3 is once per million words, 6 once per thousand) at and
+# below which an unknown word counts in full, and at and above which it counts ``COMMON_SHARE``.
+RARE_ZIPF = 3.0
+COMMON_ZIPF = 6.0
+COMMON_SHARE = 0.1
+
+# Nouns at least this common are not reported as missing from the knowledge base ("week", "one").
+FLAG_MAX_ZIPF = 5.0
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word of a question as the index sees it: ``term`` None when nothing in the index matches.
+
+    ``weight`` is what the word weighs against the question's other words; ``share`` how much an
+    unknown word counts against the question (1.0 for a rare word, less for common English).
+    """
+
+    word: str
+    term: str | None
+    weight: float
+    share: float = 1.0
+    guessed: bool = False  # found only through WordNet: ranked, but not taken as the topic
+
+    @property
+    def known(self) -> bool:
+        """True when the word itself, or a sure form of it, is in the knowledge base."""
+        return self.term is not None and not self.guessed
+
+
+@lru_cache(maxsize=16384)
+def background_share(word: str) -> float:
+    """How much an unknown ``word`` counts against a question: 1.0 for a word that names something
+    (``is_topic_word``) or is rare in English, down to ``COMMON_SHARE`` for the commonest others
+    ("basically", "supposed", "saying")."""
+    return 1.0 if is_topic_word(word) else frequency_share(word)
+
+
+@lru_cache(maxsize=16384)
+def zipf(word: str) -> float:
+    """How common ``word`` is in English, on wordfreq's Zipf scale (0 for a word it does not know)."""
+    from wordfreq import zipf_frequency  # Loaded on the first unknown word: 0.15 s of start-up.
+
+    return float(zipf_frequency(word, "en"))
+
+
+def frequency_share(word: str) -> float:
+    """How much a word counts by its English frequency alone, whatever its part of speech: 1.0 at
+    and below ``RARE_ZIPF``, down to ``COMMON_SHARE`` at and above ``COMMON_ZIPF``."""
+    position = min(1.0, max(0.0, (zipf(word) - RARE_ZIPF) / (COMMON_ZIPF - RARE_ZIPF)))
+    return 1.0 - position * (1.0 - COMMON_SHARE)
+
+
+def is_topic_word(word: str) -> bool:
+    """True for a word that names something: a noun that is not a form of a verb with another base
+    ("saying", "building"), a name, a number. What a member should be told the article does not
+    mention: "governor", "weather", "tokyo", "2013" are; "basically", "confused", "saying" are not."""
+    if any(c.isdigit() for c in word):
+        return True
+    if not is_dictionary_word(word):
+        return len(word) > 2
+    lemmas = word_lemmas(word)
+    nouns = set(lemmas.get("NOUN", ())) | set(lemmas.get("PROPN", ()))
+    verbs = set(lemmas.get("VERB", ())) | set(lemmas.get("AUX", ()))
+    return bool(nouns) and (not verbs or bool(nouns & verbs))
+
+
+class QuestionReader:
+    """Maps a question's words onto the terms of one index."""
+
+    def __init__(
+        self,
+        index: BM25Index,
+        speller: Speller,
+        families: WordFamilies,
+        synonyms: Synonyms,
+        adjacent: Callable[[str, str], bool],
+    ) -> None:
+        self.index = index
+        self.speller = speller
+        self.families = families
+        self.synonyms = synonyms
+        self._adjacent = adjacent
+
+    def read(self, question: str) -> list[QueryTerm]:
+        """The question's words mapped to index terms: known, mapped or unknown, in question order."""
+        text = chat.rewrite(question[:MAX_QUERY_CHARS])
+        # "jail-or-not" is searched as its words and as "jailornot"; the joined form counts only
+        # where the knowledge base has it.
+        joined = joined_compounds(text) - self.index.vocabulary.keys()
+        words = [
+            word for word, _ in search_words(text) if word not in chat.CHAT_FILLER and word not in joined
+        ]
+        analysed: list[QueryTerm] = []
+        for span in self._spans(words):
+            analysed.extend(span)
+        return analysed
+
+    def _spans(self, words: Sequence[str]) -> list[list[QueryTerm]]:
+        """Each word's terms, with the moderators' synonyms read first (they may span words)."""
+        found: list[list[QueryTerm]] = []
+        position = 0
+        for start, end, targets in self.synonyms.expand(words):
+            found.extend(self._word(w) for w in words[position:start])
+            written = " ".join(words[start:end])
+            known = [self._known(written, term(t)) for t in targets for t in t.split()]
+            found.append([t for t in known if t is not None] or [self._word(w)[0] for w in words[start:end]])
+            position = end
+        found.extend(self._word(w) for w in words[position:])
+        return found
+
+    def _known(self, word: str, token: str, share: float = 1.0, guessed: bool = False) -> QueryTerm | None:
+        """``token`` as a term of ``word`` at ``share`` of its weight, when the index has it."""
+        term_id = self.index.vocabulary.get(token)
+        if term_id is None:
+            return None
+        return QueryTerm(word, token, share * float(self.index.idf[term_id]), guessed=guessed)
+
+    def _word(self, word: str) -> list[QueryTerm]:
+        """The terms one word of the question is read as (one unknown term when nothing matches)."""
+        token = term(word)
+        exact = self._known(word, token)
+        if exact is not None:
+            return [exact]
+        standard = [t for w in chat.standard_words(word) if (t := self._known(word, term(w))) is not None]
+        if standard:
+            return standard
+        parts = self._split_compound(word)
+        if parts:
+            return [t for part in parts if (t := self._known(word, part)) is not None]
+        corrected = self.speller.correct(word)
+        if corrected is not None and (found := self._known(word, corrected)) is not None:
+            return [found]
+        family = self.families.related(token)
+        if family is not None and (found := self._known(word, family, FAMILY_WEIGHT)) is not None:
+            return [found]
+        related = self._related(word)
+        if related:
+            return related
+        share = background_share(word)
+        return [QueryTerm(word, None, share * self.index.unknown_term_idf(), share)]
+
+    def _related(self, word: str) -> list[QueryTerm]:
+        """Up to ``RELATED_TERMS`` known words among the first ``RELATED_LOOKED`` that WordNet relates
+        to ``word``, best first; none for common English words, whose senses are too many to guess."""
+        if background_share(word) < RELATED_MIN_SHARE:
+            return []
+        found: dict[str, QueryTerm] = {}
+        for related in related_words(word)[:RELATED_LOOKED]:
+            if " " in related:
+                continue  # A phrase ("turn on") is not its words.
+            token = term(related)
+            known = self._known(word, token, RELATED_WEIGHT, guessed=True)
+            if known is not None:
+                known = dataclasses.replace(known, share=background_share(word))
+            if known is not None and token not in found:
+                found[token] = known
+                if len(found) == RELATED_TERMS:
+                    break
+        return list(found.values())
+
+    def _split_compound(self, word: str) -> tuple[str, str] | None:
+        """Split a run-together word ("trustact") into two indexed words written side by side.
+
+        The two words must stand together somewhere in the knowledge base ("TRUST Act"), or any
+        unknown word that happens to be two known ones would be read as a compound: "hottest" is not
+        "hot" and "test", nor "powder" "pow" and "der".
+        """
+        vocabulary = self.index.vocabulary
+        for cut in range(3, len(word) - 2):
+            left, right = term(word[:cut]), term(word[cut:])
+            if left in vocabulary and right in vocabulary and self._adjacent(left, right):
+                return left, right
+        return None
+
+
+def unmatched_words(terms: Sequence[QueryTerm], frame_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The words of ``terms`` (words not found) that name something, each once.
+
+    Only words that name something (``is_topic_word``) and are not among the commonest nouns
+    (``FLAG_MAX_ZIPF``): "week" in "what day of the week" or "one" in "whats the headline on this
+    one" phrase the question rather than name its topic.
+    """
+    return tuple(
+        dict.fromkeys(
+            t.word
+            for t in terms
+            if t.term is None
+            and t.word not in frame_words
+            and is_topic_word(t.word)
+            and zipf(t.word) < FLAG_MAX_ZIPF
+        )
+    )

@@ -1,0 +1,98 @@
+"""Questions that ask for someone's words: "what did Newman say", "any quotes from harris".
+
+Such a question is answered best by the person's own quotations, which the quote index already finds
+with who said them, rather than by the passages that share most of its words (which may quote
+someone else). A question takes this route when it asks for words (a verb of saying or thinking,
+"quote", "in his words") and names exactly one person the knowledge base quotes, by name or by role
+("the AG", "the attorney general"). Its other words rank that person's quotations; when none of them
+matches, all of the person's quotations are given in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.quotes import Quote, QuoteIndex, Speaker
+from bot.retrieval.text import STOP_WORDS
+from bot.retrieval.text import words as word_forms
+
+# Words that ask for what someone said: "did Newman say anything", "any quotes from the AG", "what
+# was his exact quote", "what did harris tell chiefs". Verbs of opinion ("what did Thoreau claim",
+# "what does Gasquet think") are left out: measured on SQuAD, such questions are answered as often by
+# a passage that reports the opinion as by the person's quotation (6 of 7 routed there were worse).
+_ASKS_FOR_WORDS_RE = re.compile(
+    r"\b(?:say|says|said|saying|tell|tells|told|telling|comment|comments|commented|"
+    r"quote|quotes|quoted|quotation|quotations|words|statement|statements)\b",
+    re.IGNORECASE,
+)
+
+# Words of a question that ask rather than name: left out when the rest ranks the quotations.
+ASKING_WORDS = frozenset(
+    """
+    say says said saying tell tells told telling think thinks thought claim claims claimed argue argues
+    argued describe describes described call calls called comment comments commented mention mentions
+    mentioned recommend recommends recommended write writes wrote quote quotes quoted quotation
+    quotations words statement statements exact exactly anything something real really
+    """.split()
+)
+
+# Name parts this short ("de", "al") are not taken for a name on their own.
+MIN_NAME_PART = 3
+
+
+@dataclass(frozen=True)
+class QuoteQuestion:
+    """A question asking for one quoted person's words: who, and the words that rank the quotations."""
+
+    speaker: Speaker
+    topic: str
+
+
+def role_names(role: str) -> set[str]:
+    """The words a member may use for a role: its words and its initials ("attorney general": "ag")."""
+    forms = [w for w in word_forms(role) if w not in STOP_WORDS]
+    names = set(forms)
+    for start in range(len(forms)):
+        for end in range(start + 2, min(len(forms), start + 4) + 1):
+            names.add("".join(w[0] for w in forms[start:end]))
+    return names
+
+
+def asked_speaker(question: str, quotes: QuoteIndex) -> QuoteQuestion | None:
+    """The quoted person ``question`` asks the words of, when it asks for words and names one."""
+    if not _ASKS_FOR_WORDS_RE.search(question):
+        return None
+    written = [w for w in word_forms(question) if w not in STOP_WORDS]
+    present = set(written)
+    named: list[Speaker] = []
+    for speaker in quotes.speakers():
+        # The surname, or the whole name: "Joseph Haas" is not "Joseph Stiglitz".
+        parts = [w for w in word_forms(speaker.name) if len(w) >= MIN_NAME_PART]
+        if parts and (parts[-1] in present or set(parts) <= present):
+            named.append(speaker)
+    if not named:
+        # Nobody by name: by role ("did the AG say anything"), where the role's own words are asked.
+        named = [s for s in quotes.speakers() if s.role and _names_role(present, role_names(s.role), s.role)]
+    if len(named) != 1:
+        return None
+    speaker = named[0]
+    own = set(word_forms(speaker.name)) | (role_names(speaker.role) if speaker.role else set())
+    topic = " ".join(w for w in written if w not in own and w not in ASKING_WORDS)
+    return QuoteQuestion(speaker, topic)
+
+
+def _names_role(present: set[str], names: set[str], role: str) -> bool:
+    """True when the question's words name the role: its initials, or two of its words."""
+    initials = {n for n in names if n not in word_forms(role)}
+    return bool(present & initials) or len(present & (names - initials)) >= 2
+
+
+def speaker_quotes(asked: QuoteQuestion, quotes: QuoteIndex, limit: int) -> tuple[Quote, ...]:
+    """The speaker's quotations ranked by the question's other words; all of them, in reading order,
+    when no quotation matches those words."""
+    if asked.topic:
+        ranked = quotes.find(speaker=asked.speaker.name, words=asked.topic, limit=limit).quotes
+        if ranked:
+            return ranked
+    return quotes.find(speaker=asked.speaker.name, limit=limit).quotes
