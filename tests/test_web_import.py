@@ -26,6 +26,7 @@ from news_pages import (
     plain_page,
     trickle,
 )
+from samples import BUSES_PARAGRAPHS, BUSES_TITLE
 
 from bot.retrieval import web_fetch
 from bot.retrieval.documents import parse_document
@@ -34,16 +35,6 @@ from bot.retrieval.web_fetch import USER_AGENT, FetchLimits, ImportRefused, addr
 
 LOCAL = FetchLimits(max_bytes=1_000_000, allow_private=True)
 CANONICAL = "https://colorlines.example/article/los-angeles-sheriff-will-no-longer-turn-over"
-
-BUSES_TITLE = "Council Votes to Keep the Night Buses Running"
-BUSES = [
-    "The city council voted seven to two on Tuesday to keep the night bus lines running through the "
-    "winter, reversing a plan announced in June to cut them from November to March.",
-    "Riders who work late shifts at the hospital and the bakeries on Canal Street had filled the "
-    "council chamber for three meetings in a row, and forty of them spoke on Tuesday evening.",
-    "The transit office had said the lines cost four hundred thousand dollars a winter and carried "
-    "fewer than two hundred people a night; the council will pay for them from the parking fund.",
-]
 
 
 @pytest.fixture(scope="module")
@@ -132,12 +123,12 @@ def test_a_long_title_gives_a_file_name_cut_at_a_word() -> None:
 async def test_a_page_without_metadata_gives_its_heading_and_text_and_nothing_invented(
     news_site: NewsSite,
 ) -> None:
-    address = news_site.page("/buses", plain_page(BUSES_TITLE, BUSES))
+    address = news_site.page("/buses", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS))
 
     article = await import_article(address, LOCAL)
 
     assert article.title == BUSES_TITLE
-    assert article.paragraphs == tuple(BUSES)
+    assert article.paragraphs == tuple(BUSES_PARAGRAPHS)
     assert (article.author, article.published, article.summary) == (None, None, None)
     assert article.url == address
     # Without a site name in the page, the host it came from stands for it.
@@ -150,7 +141,7 @@ async def test_a_latin_1_page_with_its_charset_only_in_the_http_header_is_decode
 ) -> None:
     paragraphs = [
         p.replace("council", "conseil municipal de Montréal") + " Élodie Côté’s café stayed open."
-        for p in BUSES
+        for p in BUSES_PARAGRAPHS
     ]
     body = plain_page("Le conseil garde les bus de nuit", paragraphs).encode("cp1252")
     address = news_site.page("/latin", body, charset="iso-8859-1")
@@ -161,16 +152,16 @@ async def test_a_latin_1_page_with_its_charset_only_in_the_http_header_is_decode
 
 
 async def test_a_plain_text_page_is_read_like_a_knowledge_file(news_site: NewsSite) -> None:
-    text = BUSES_TITLE + "\n\n" + "\n\n".join(BUSES) + "\n"
+    text = BUSES_TITLE + "\n\n" + "\n\n".join(BUSES_PARAGRAPHS) + "\n"
     address = news_site.page("/buses.txt", text, content_type="text/plain")
 
     article = await import_article(address, LOCAL)
 
-    assert (article.title, article.paragraphs, article.source) == (BUSES_TITLE, tuple(BUSES), None)
+    assert (article.title, article.paragraphs, article.source) == (BUSES_TITLE, tuple(BUSES_PARAGRAPHS), None)
 
 
 async def test_redirects_are_followed_to_the_page_and_its_address_is_kept(news_site: NewsSite) -> None:
-    final = news_site.page("/buses", plain_page(BUSES_TITLE, BUSES))
+    final = news_site.page("/buses", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS))
     news_site.redirect("/r3", "/buses", status=308)
     news_site.redirect("/r2", news_site.url("/r3"), status=301)
     start = news_site.redirect("/r1", "r2", status=303)
@@ -184,7 +175,7 @@ async def test_redirects_are_followed_to_the_page_and_its_address_is_kept(news_s
 async def test_more_than_five_redirects_are_refused(news_site: NewsSite) -> None:
     for hop in range(6):
         news_site.redirect(f"/loop{hop}", f"/loop{hop + 1}")
-    news_site.page("/loop6", plain_page(BUSES_TITLE, BUSES))
+    news_site.page("/loop6", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS))
 
     with pytest.raises(ImportRefused, match=r"/loop0: more than 5 redirects"):
         await import_article(news_site.url("/loop0"), LOCAL)
@@ -213,7 +204,7 @@ async def test_an_error_status_is_refused_with_the_status(news_site: NewsSite) -
 
 async def test_a_slow_server_is_given_up_on_after_the_whole_fetch_timeout(news_site: NewsSite) -> None:
     async def slow(request: web.Request) -> web.StreamResponse:
-        return await trickle(request, plain_page(BUSES_TITLE, BUSES).encode(), seconds=5)
+        return await trickle(request, plain_page(BUSES_TITLE, BUSES_PARAGRAPHS).encode(), seconds=5)
 
     address = news_site.route("/slow", slow)
     limits = FetchLimits(max_bytes=1_000_000, allow_private=True, total_timeout=0.5)
@@ -245,7 +236,7 @@ async def test_an_endless_body_is_cut_off_at_the_size_limit(news_site: NewsSite)
 
 
 async def test_a_declared_size_over_the_limit_is_refused_before_reading(news_site: NewsSite) -> None:
-    address = news_site.page("/big", plain_page(BUSES_TITLE, BUSES * 50))
+    address = news_site.page("/big", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS * 50))
     limits = FetchLimits(max_bytes=5_000, allow_private=True)
 
     with pytest.raises(ImportRefused, match=r"/big: the page is [\d,]+ bytes; the limit is 5,000"):
@@ -338,12 +329,12 @@ def test_address_classes(address: str, problem: str | None) -> None:
 @pytest.mark.parametrize(
     ("address", "shown"),
     [
-        ("http://127.0.0.1/", "127.0.0.1 is at 127.0.0.1, a loopback address"),
-        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254, a link-local address"),
-        ("http://[::1]:8080/", "::1 is at ::1, a loopback address"),
+        ("http://127.0.0.1/", "127.0.0.1 is a loopback address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://[::1]:8080/", "::1 is a loopback address"),
         ("http://[::ffff:127.0.0.1]/", "a loopback address"),
         ("http://[::ffff:a9fe:a9fe]/", "a link-local address"),
-        ("http://0.0.0.0/", "a unspecified address"),
+        ("http://0.0.0.0/", "0.0.0.0 is an unspecified address"),
         ("http://10.0.0.8/", "a private address"),
         ("http://localhost/", "localhost is at 127.0.0.1, a loopback address"),
     ],
@@ -386,11 +377,11 @@ async def public_site(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[NewsSite
 async def test_a_redirect_to_an_address_that_is_not_public_is_refused_before_it_is_followed(
     public_site: NewsSite, news_site: NewsSite, target: str
 ) -> None:
-    secret = news_site.page("/secret", plain_page(BUSES_TITLE, BUSES))
+    secret = news_site.page("/secret", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS))
     location = secret if target == "127.0.0.1" else "http://169.254.169.254/latest/meta-data/"
     start = public_site.redirect("/story", location)
 
-    with pytest.raises(ImportRefused, match=f"is at {target}, a (loopback|link-local) address"):
+    with pytest.raises(ImportRefused, match=f"{target} is a (loopback|link-local) address"):
         await import_article(start, FetchLimits(max_bytes=1_000_000))
 
     assert public_site.requested("/story")
@@ -400,7 +391,7 @@ async def test_a_redirect_to_an_address_that_is_not_public_is_refused_before_it_
 async def test_the_setting_lets_a_redirect_reach_an_intranet_address(
     public_site: NewsSite, news_site: NewsSite
 ) -> None:
-    secret = news_site.page("/intranet", plain_page(BUSES_TITLE, BUSES))
+    secret = news_site.page("/intranet", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS))
     start = public_site.redirect("/story", secret)
 
     article = await import_article(start, FetchLimits(max_bytes=1_000_000, allow_private=True))
@@ -412,8 +403,8 @@ async def test_the_connection_goes_to_the_address_that_was_checked(
     public_site: NewsSite, news_site: NewsSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """DNS rebinding: the name's next answer is a loopback address; it is never asked."""
-    news_site.page("/buses", plain_page("Rebound", BUSES))
-    public_site.page("/buses", plain_page(BUSES_TITLE, BUSES))
+    news_site.page("/buses", plain_page("Rebound", BUSES_PARAGRAPHS))
+    public_site.page("/buses", plain_page(BUSES_TITLE, BUSES_PARAGRAPHS))
     answers = iter(["127.0.0.2", "127.0.0.1"])
     asked: list[str] = []
 

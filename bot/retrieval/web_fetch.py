@@ -164,9 +164,9 @@ async def _resolve_checked(url: URL, allow_private: bool) -> list[ResolveResult]
         address = ipaddress.ip_address(text.split("%", 1)[0])
         problem = address_problem(address)
         if problem is not None and not allow_private:
-            raise ImportRefused(
-                f"{host} is at {address}, a {problem} address: the bot only fetches public web pages"
-            )
+            kind = f"{'an' if problem[0] in 'aeiou' else 'a'} {problem} address"
+            where = f"{host} is {kind}" if literal is not None else f"{host} is at {address}, {kind}"
+            raise ImportRefused(f"{where}: the bot only fetches public web pages")
         results.append(
             {"hostname": host, "host": text, "port": port, "family": family, "proto": 0, "flags": 0}
         )
