@@ -73,8 +73,17 @@ def _p(text: str) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>"
 
 
-def news_page(article: Article, canonical: str) -> str:
-    """``article`` as a news site serves it: menus, share bars, ads, related stories, comments."""
+def news_page(
+    article: Article,
+    canonical: str,
+    author: str = SEED_AUTHOR,
+    site: str = SEED_SITE,
+    date: str = SEED_DATE,
+) -> str:
+    """``article`` as a news site serves it: menus, share bars, ads, related stories, comments.
+
+    The metadata is in meta tags, Open Graph and JSON-LD; the furniture is the same on every page.
+    """
     body = [_p(text) for text in article.paragraphs]
     # Inline furniture between paragraphs, as content management systems insert it.
     body.insert(
@@ -94,9 +103,9 @@ def news_page(article: Article, canonical: str) -> str:
         "@type": "NewsArticle",
         "headline": article.title,
         "description": article.summary,
-        "author": {"@type": "Person", "name": SEED_AUTHOR},
-        "datePublished": f"{SEED_DATE}T10:21:00-05:00",
-        "publisher": {"@type": "Organization", "name": SEED_SITE},
+        "author": {"@type": "Person", "name": author},
+        "datePublished": f"{date}T10:21:00-05:00",
+        "publisher": {"@type": "Organization", "name": site},
         "mainEntityOfPage": canonical,
     }
     title = html.escape(article.title)
@@ -110,15 +119,15 @@ def news_page(article: Article, canonical: str) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>{title} | {SEED_SITE}</title>
+<title>{title} | {site}</title>
 <meta name="description" content="{summary}">
-<meta name="author" content="{SEED_AUTHOR}">
+<meta name="author" content="{author}">
 <meta property="og:title" content="{title}">
 <meta property="og:description" content="{summary}">
-<meta property="og:site_name" content="{SEED_SITE}">
+<meta property="og:site_name" content="{site}">
 <meta property="og:type" content="article">
 <meta property="og:url" content="{html.escape(canonical)}">
-<meta property="article:published_time" content="{SEED_DATE}T10:21:00-05:00">
+<meta property="article:published_time" content="{date}T10:21:00-05:00">
 <link rel="canonical" href="{html.escape(canonical)}">
 <script type="application/ld+json">{json.dumps(json_ld)}</script>
 </head>
@@ -126,7 +135,7 @@ def news_page(article: Article, canonical: str) -> str:
 <div id="cookie-notice" class="cookie-banner"><p>We use cookies to improve your experience on our site.
 <button>Accept all cookies</button></p></div>
 <header class="site-header">
-<a class="logo" href="/">{SEED_SITE}</a>
+<a class="logo" href="/">{site}</a>
 <nav class="main-menu"><ul>
 <li><a href="/latest">Latest News</a></li><li><a href="/immigration">Immigration</a></li>
 <li><a href="/justice">Criminal Justice</a></li><li><a href="/culture">Culture</a></li>
@@ -137,8 +146,8 @@ def news_page(article: Article, canonical: str) -> str:
 <header class="entry-header">
 <h1 class="entry-title">{title}</h1>
 <p class="dek">{summary}</p>
-<div class="byline">By <a rel="author" href="/author/jorge-rivas">{SEED_AUTHOR}</a>
-<time datetime="{SEED_DATE}">Dec 05, 2012</time></div>
+<div class="byline">By <a rel="author" href="/author/jorge-rivas">{author}</a>
+<time datetime="{date}">Dec 05, 2012</time></div>
 {share}
 </header>
 <div class="entry-content">
@@ -165,7 +174,7 @@ neighborhood.</p></div></li>
 </ol>
 </section>
 </main>
-<footer class="site-footer"><p>© 2012 {SEED_SITE}. All rights reserved.</p>
+<footer class="site-footer"><p>© 2012 {site}. All rights reserved.</p>
 <p><a href="/about">About us</a> · <a href="/privacy">Privacy policy</a> ·
 <a href="/terms">Terms of use</a></p>
 </footer>
