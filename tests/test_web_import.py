@@ -30,7 +30,7 @@ from samples import BUSES_PARAGRAPHS, BUSES_TITLE
 
 from bot.retrieval import web_fetch
 from bot.retrieval.documents import parse_document
-from bot.retrieval.web_article import MIN_WORDS, ImportedArticle, import_article
+from bot.retrieval.web_article import MIN_WORDS, ImportedArticle, import_article, published_date
 from bot.retrieval.web_fetch import USER_AGENT, FetchLimits, ImportRefused, address_problem, decode_body
 
 LOCAL = FetchLimits(max_bytes=1_000_000, allow_private=True)
@@ -134,6 +134,39 @@ async def test_a_page_without_metadata_gives_its_heading_and_text_and_nothing_in
     # Without a site name in the page, the host it came from stands for it.
     assert article.source == f"127.0.0.1:{news_site.port}"
     assert "author:" not in article.to_markdown()
+
+
+async def test_lists_and_quotations_are_paragraphs_and_headings_are_left_out(news_site: NewsSite) -> None:
+    closing = "The board will review the rules after one year of trading and hear from stall holders. " * 4
+    address = news_site.page(
+        "/market",
+        "<html><head><title>Rules</title></head><body><article><h1>New Rules for the Market</h1>"
+        "<p>The market opens at seven<br>and closes at noon, the board said on <b>Monday</b> in a "
+        '<a href="/x">statement</a> to traders.</p><h2>What changes</h2>'
+        "<ul><li>Stalls must be cleared by one in the afternoon.</li>"
+        "<li>Deliveries come through the north gate<ul><li>before six in the morning</li></ul></li></ul>"
+        "<blockquote><p>We asked for this for years, said the fishmonger Ada Brook.</p></blockquote>"
+        f"<p>{closing}</p></article></body></html>",
+    )
+
+    article = await import_article(address, LOCAL)
+
+    assert article.title == "New Rules for the Market"
+    assert article.paragraphs == (
+        "The market opens at seven and closes at noon, the board said on Monday in a statement to traders.",
+        "Stalls must be cleared by one in the afternoon.",
+        "Deliveries come through the north gate",
+        "before six in the morning",
+        "We asked for this for years, said the fishmonger Ada Brook.",
+        closing.strip(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day"), [("2012-12-05", dt.date(2012, 12, 5)), (None, None), ("", None), ("Dec 2012", None)]
+)
+def test_only_a_date_that_can_be_read_is_published(text: str | None, day: dt.date | None) -> None:
+    assert published_date(text) == day
 
 
 async def test_a_latin_1_page_with_its_charset_only_in_the_http_header_is_decoded_right(
@@ -275,6 +308,32 @@ async def test_a_page_without_article_text_is_not_saved(news_site: NewsSite) -> 
 async def test_only_http_and_https_addresses_are_fetched(address: str) -> None:
     with pytest.raises(ImportRefused, match=r"only http:// and https://|no host name|not a web address"):
         await import_article(address, LOCAL)
+
+
+async def test_a_server_that_does_not_answer_is_reported(news_site: NewsSite) -> None:
+    await news_site.stop()
+    with pytest.raises(ImportRefused, match=r"/gone: could not fetch the page \(Cannot connect to host"):
+        await import_article(news_site.url("/gone"), LOCAL)
+
+
+async def test_an_empty_page_or_answer_is_not_an_article(
+    news_site: NewsSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = news_site.page("/empty", "<html></html>")
+    blank = news_site.page("/blank.txt", "", content_type="text/plain")
+
+    for address in (empty, blank):
+        with pytest.raises(ImportRefused, match=f"^no article text found at {address}$"):
+            await import_article(address, LOCAL)
+
+    async def no_answer(host: str, port: int) -> list[tuple[int, str]]:
+        return []
+
+    monkeypatch.setattr(web_fetch, "_getaddrinfo", no_answer)
+    with pytest.raises(ImportRefused, match=r"^quiet\.example: host name not found$"):
+        await import_article("https://quiet.example/a", FetchLimits(max_bytes=1000))
+    with pytest.raises(ImportRefused, match="is not a web address"):
+        await import_article("http://[::1", LOCAL)
 
 
 async def test_an_address_too_long_is_refused() -> None:

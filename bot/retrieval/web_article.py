@@ -110,6 +110,14 @@ def _article_paragraphs(body: _Element, title: str, summary: str | None) -> tupl
     return tuple(paragraphs)
 
 
+def published_date(text: str | None) -> dt.date | None:
+    """The date trafilatura found (``YYYY-MM-DD``), or None when there is none it could read."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _plain_text_article(page: FetchedPage) -> ImportedArticle:
     """A text/plain page, read as a knowledge file without front matter is: the first line is the title."""
     document, _ = parse_document(page.text.encode("utf-8"), page.url)
@@ -139,16 +147,12 @@ def _html_article(page: FetchedPage) -> ImportedArticle:
     title = collapse_whitespace(extracted.title or "") or page.url
     summary = collapse_whitespace(extracted.description or "") or None
     canonical = extracted.url if extracted.url and _URL_RE.match(extracted.url) else page.url
-    try:
-        published = dt.date.fromisoformat(extracted.date) if extracted.date else None
-    except ValueError:
-        published = None
     return ImportedArticle(
         url=canonical,
         title=title,
         paragraphs=_article_paragraphs(extracted.body, title, summary),
         author=collapse_whitespace(extracted.author or "") or None,
-        published=published,
+        published=published_date(extracted.date),
         source=collapse_whitespace(extracted.sitename or "") or None,
         summary=summary,
     )
