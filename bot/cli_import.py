@@ -46,8 +46,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     """Fetch the page, extract its article and write it as a knowledge file (or print it)."""
     from bot.cli import EXIT_INVALID_KNOWLEDGE, EXIT_OK, CommandError, _settings
     from bot.retrieval.web_article import import_article
-    from bot.retrieval.web_fetch import FetchLimits, ImportRefused
+    from bot.retrieval.web_fetch import FetchLimits, ImportRefused, parse_address
 
+    try:
+        parse_address(args.url)
+    except ImportRefused as refusal:
+        raise CommandError(str(refusal)) from None
     name = None
     if args.name is not None:
         name = _file_name(args.name)

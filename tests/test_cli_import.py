@@ -187,3 +187,18 @@ def test_import_without_an_address_is_a_usage_error(capsys: pytest.CaptureFixtur
         cli.main(["import"])
     assert exited.value.code == 2
     assert "url" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("ftp://news.example/a", "ftp://news.example/a: only http:// and https:// addresses can be imported"),
+        ("news.example/a", "news.example/a: only http:// and https:// addresses can be imported"),
+        ("http://[::1", "'http://[::1' is not a web address"),
+    ],
+)
+def test_an_address_that_is_not_a_web_address_is_a_usage_error(
+    address: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["import", address]) == 2
+    assert capsys.readouterr().err == message + "\n"

@@ -105,6 +105,14 @@ def address_problem(address: IPAddress) -> str | None:
     return None if address.is_global else "non-public"
 
 
+def parse_address(address: str) -> URL:
+    """``address`` as an absolute http(s) URL, else ``ImportRefused`` saying what is wrong with it."""
+    try:
+        return check_url(URL(address.strip()))
+    except (ValueError, TypeError):
+        raise ImportRefused(f"{address!r} is not a web address") from None
+
+
 def check_url(url: URL) -> URL:
     """``url`` if it is an absolute http(s) address, else ``ImportRefused``."""
     if url.scheme not in ALLOWED_SCHEMES:
@@ -217,10 +225,7 @@ async def _read_limited(response: aiohttp.ClientResponse, url: URL, limit: int) 
 
 async def fetch_page(address: str, limits: FetchLimits) -> FetchedPage:
     """Fetch ``address`` within ``limits``; ``ImportRefused`` with one clear line when it cannot."""
-    try:
-        start = URL(address.strip())
-    except (ValueError, TypeError):
-        raise ImportRefused(f"{address!r} is not a web address") from None
+    start = parse_address(address)
     resolver = _CheckedResolver()
     connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False, force_close=True)
     timeout = aiohttp.ClientTimeout(total=None, connect=limits.connect_timeout)
@@ -233,7 +238,7 @@ async def fetch_page(address: str, limits: FetchLimits) -> FetchedPage:
             asyncio.timeout(limits.total_timeout),
             aiohttp.ClientSession(connector=connector, timeout=timeout, headers=headers) as session,
         ):
-            return await _follow(session, resolver, check_url(start), limits)
+            return await _follow(session, resolver, start, limits)
     except TimeoutError:
         raise ImportRefused(
             f"{start}: no complete answer within {limits.total_timeout:g} s (connecting may take "
