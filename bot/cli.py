@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot ask | quote | check | eval | run``.
+"""Command line: ``python -m bot ask | quote | check | eval | import | run``.
 
 Thin: each command parses its arguments, calls the retrieval layer and prints. Heavy imports happen
 inside the commands so that ``ask`` starts fast and ``run`` alone pulls in discord.py.
@@ -241,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--show-misses", action="store_true", help="list the questions missed")
     knowledge_option(evaluation)
     evaluation.set_defaults(handler=cmd_eval)
+
+    from bot.cli_import import add_import_command
+
+    add_import_command(commands, knowledge_option)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     knowledge_option(run)

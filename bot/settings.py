@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=1_000_000, ge=1, description="Largest knowledge file /kb add accepts, in bytes."
     )
+    import_allow_private: bool = Field(
+        default=False,
+        description=(
+            "Let /kb add url: and python -m bot import fetch from loopback, private and link-local "
+            "addresses (intranet sites, tests). Off: only public addresses."
+        ),
+    )
     watch_knowledge: bool = Field(
         default=False, description="Reload automatically when files in the knowledge folder change."
     )

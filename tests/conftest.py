@@ -13,6 +13,7 @@ import pytest
 import pytest_asyncio
 from fake_discord import BotRunner, FakeDiscord, patched_discord
 from fake_discord import run_bot as run_bot_against
+from news_pages import NewsSite
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 
@@ -59,3 +60,14 @@ def run_bot(fake_discord: FakeDiscord) -> BotRunner:
         return run_bot_against(client, fake_discord, **options)
 
     return runner
+
+
+@pytest_asyncio.fixture
+async def news_site() -> AsyncIterator[NewsSite]:
+    """A local web server on 127.0.0.1 serving the pages a test writes (the import tests' internet)."""
+    site = NewsSite()
+    await site.start()
+    try:
+        yield site
+    finally:
+        await site.stop()

@@ -34,6 +34,18 @@ The fountain in Linden Park was restored by stonemasons from Verona after two wi
 """
 PARK_QUESTION = "Who restored the fountain in Linden Park?"
 
+# An article for the web import tests, served as a page; long enough to count as an article.
+BUSES_TITLE = "Council Votes to Keep the Night Buses Running"
+BUSES_PARAGRAPHS = [
+    "The city council voted seven to two on Tuesday to keep the night bus lines running through the "
+    "winter, reversing a plan announced in June to cut them from November to March.",
+    "Riders who work late shifts at the hospital and the bakeries on Canal Street had filled the "
+    "council chamber for three meetings in a row, and forty of them spoke on Tuesday evening.",
+    "The transit office had said the lines cost four hundred thousand dollars a winter and carried "
+    "fewer than two hundred people a night; the council will pay for them from the parking fund.",
+]
+BUSES_QUESTION = "How much do the night bus lines cost each winter?"
+
 BAD_FRONT_MATTER = b"---\ntitle: [never closed\n---\n\nA body paragraph.\n"
 
 

@@ -300,6 +300,14 @@ class LiveKnowledge:
 
         return await self._refresh("add", requested_by, change)
 
+    async def refuse(self, action: str, requested_by: str, detail: str) -> RefreshOutcome:
+        """Record a change refused before it reached the files (a web page that could not be
+        imported): audited like any refused refresh; the knowledge base is left as it is."""
+        outcome = RefreshOutcome(action, requested_by, dt.datetime.now(dt.UTC), False, detail=detail)
+        self._record(outcome)
+        await self._notify(outcome)
+        return outcome
+
     async def remove(self, doc_id: str, requested_by: str) -> RefreshOutcome:
         """Move a document's file to the trash and drop it from the index."""
 

@@ -9,10 +9,12 @@ from discord.ext import commands
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.guards import NotModerator, is_moderator
 from bot.discord_app.views import ConfirmView
+from bot.discord_app.web_add import add_from_web
 from bot.replies.embeds import clip, documents_embed, escape, refresh_embed, status_embed
 
 MAX_CHOICES = 25
 CHOICE_LIMIT = 100
+ADD_ONE_THING = "Give either a file or a url: the article to add."
 
 
 def who(user: discord.abc.User) -> str:
@@ -60,13 +62,26 @@ class KnowledgeCog(commands.GroupCog, group_name="kb", group_description="Manage
         outcome = await self.bot.knowledge.reload(who(interaction.user))
         await interaction.followup.send(embed=refresh_embed(outcome), ephemeral=True)
 
-    @app_commands.command(name="add", description="Add a .md or .txt article to the knowledge base")
+    @app_commands.command(name="add", description="Add an article: a .md or .txt file, or a web address")
     @app_commands.describe(
-        file="A .md or .txt file (UTF-8)", replace="Replace a document with the same name or title"
+        file="A .md or .txt file (UTF-8)",
+        url="The address of a news article to import (http or https)",
+        replace="Replace a document with the same name or title",
     )
     async def add(
-        self, interaction: discord.Interaction, file: discord.Attachment, replace: bool = False
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: str | None = None,
+        replace: bool = False,
     ) -> None:
+        if url is not None and file is None:
+            knowledge, settings = self.bot.knowledge, self.bot.settings
+            await add_from_web(interaction, knowledge, settings, url, who(interaction.user), replace)
+            return
+        if file is None or url is not None:
+            await interaction.response.send_message(ADD_ONE_THING, ephemeral=True)
+            return
         # The name, encoding and front matter are checked by LiveKnowledge.add, so that every refusal
         # is in the audit log; only the size is checked here, before downloading anything.
         limit = self.bot.settings.max_upload_bytes
