@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.replies.notes import answer_notes
 from bot.retrieval.documents import Document, format_date
 from bot.retrieval.knowledge_base import Hit, SearchResult
 from bot.retrieval.live import KnowledgeSnapshot, RefreshOutcome
@@ -160,10 +161,11 @@ def answer_embed(
     hits = result.hits[page * per_page : (page + 1) * per_page]
     first, others = hits[0], hits[1:]
     citation = citation_line(first)
-    body_limit = DESCRIPTION_LIMIT - len(citation) - 2
+    notes = "".join(f"{clip(note, 400)}\n\n" for note in answer_notes(result, escape))
+    body_limit = DESCRIPTION_LIMIT - len(notes) - len(citation) - 2
     embed = discord.Embed(
         title=question_title(result.question),
-        description=f"{_passage_markdown(first, min(body_limit, 1800))}\n\n{citation}",
+        description=f"{notes}{_passage_markdown(first, min(body_limit, 1800))}\n\n{citation}",
         colour=ANSWER_COLOUR,
         url=first.passage.citation.url,
     )

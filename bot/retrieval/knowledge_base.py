@@ -135,6 +135,8 @@ class SearchResult:
     unmatched: tuple[str, ...] = ()
     # The person's quotations, when the question asked for someone's words ("what did Newman say").
     quotes: tuple[Quote, ...] = ()
+    # Words of the question the answer was found by, as written (for "here is what it says about").
+    matched: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The result as printed by ``ask --json`` (the documented contract)."""
@@ -315,7 +317,8 @@ class KnowledgeBase:
         elapsed = (time.perf_counter() - started) * 1000
         asking = ASKING_WORDS if asked is not None else frozenset()
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
-        return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes)
+        matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
+        return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes, matched)
 
     def _quoted(self, terms: Sequence[QueryTerm], quotes: Sequence[Quote]) -> list[tuple[int, float]]:
         """The passages holding ``quotes``, each once, in the quotations' order, with their scores."""

@@ -1,0 +1,53 @@
+"""What an answer says before its passages: whose words these are, and what the article lacks.
+
+Pure functions of a ``SearchResult``, shared by the Discord embeds and the terminal. Words are given
+with ``*emphasis*``, which both show as such.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.retrieval.knowledge_base import SearchResult
+
+# At most this many words are named in a note: a long list reads as noise.
+MAX_NAMED = 4
+
+
+def _listed(words: Sequence[str], escape: Callable[[str], str]) -> str:
+    """ "*a*", "*a* or *b*", "*a*, *b* or *c*" (``MAX_NAMED`` at most)."""
+    shown = [f"*{escape(word)}*" for word in words[:MAX_NAMED]]
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def as_written(word: str, question: str) -> str:
+    """``word`` as the question spells it ("California" for "california"), else as given."""
+    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    return found.group() if found else word
+
+
+def answer_notes(result: SearchResult, escape: Callable[[str], str] = lambda text: text) -> list[str]:
+    """The lines that introduce an answer; none for a plain answer or a refusal.
+
+    "Here is what *Chris Newman* said in the article." when the question asked for someone's words;
+    "The article doesn't mention *governor*; here is what it says about *California*." when a word of
+    the question names something the answer does not mention.
+    """
+    if not result.answered:
+        return []
+    notes = []
+    speakers = list(dict.fromkeys(q.speaker for q in result.quotes if q.speaker))
+    if speakers:
+        notes.append(f"Here is what {_listed(speakers, escape)} said in the article.")
+    if result.unmatched:
+        lacking = [as_written(word, result.question) for word in result.unmatched]
+        lacking_text = f"The article doesn't mention {_listed(lacking, escape)}"
+        about = [as_written(w, result.question) for w in result.matched if w not in result.unmatched]
+        if about and not speakers:
+            notes.append(f"{lacking_text}; here is what it says about {_listed(about, escape)}.")
+        else:
+            notes.append(f"{lacking_text}.")
+    return notes

@@ -1,0 +1,117 @@
+"""What an answer says before its passages: whose words, and what the article does not mention."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.replies.embeds import DESCRIPTION_LIMIT, answer_embed, escape
+from bot.replies.notes import answer_notes, as_written
+from bot.replies.plain import format_result
+from bot.retrieval.knowledge_base import KnowledgeBase
+from tests.samples import REPO_ROOT
+
+KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def knowledge_base() -> KnowledgeBase:
+    return KnowledgeBase.from_directory(KNOWLEDGE_DIR)
+
+
+def test_a_word_the_article_never_mentions_is_named_with_what_it_does_say(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    result = knowledge_base.search("who is the governor of California?")
+
+    assert result.answered
+    assert result.unmatched == ("governor",)
+    assert answer_notes(result) == [
+        "The article doesn't mention *governor*; here is what it says about *California*."
+    ]
+    assert format_result(result).startswith("The article doesn't mention *governor*")
+    assert answer_embed(result).description.startswith("The article doesn't mention *governor*")
+
+
+def test_a_question_every_word_of_which_matches_has_no_note(knowledge_base: KnowledgeBase) -> None:
+    result = knowledge_base.search("when was the lawsuit filed")
+
+    assert result.unmatched == ()
+    assert answer_notes(result) == []
+    assert result.to_json()["unmatched"] == []
+
+
+def test_chatty_words_are_not_reported_as_missing(knowledge_base: KnowledgeBase) -> None:
+    result = knowledge_base.search("ok so basically im confused, r cops allowed to ignore ice holds now??")
+
+    assert result.answered
+    assert result.unmatched == ()
+
+
+def test_asking_for_someones_words_answers_with_their_quotations(knowledge_base: KnowledgeBase) -> None:
+    result = knowledge_base.search("any quotes from harris?")
+
+    assert [q.speaker for q in result.quotes] == ["Kamala Harris"]
+    assert result.hits[0].passage.paragraph == result.quotes[0].paragraph == 4
+    assert result.hits[0].best_sentence.startswith('"In the interest of public safety')
+    assert answer_notes(result) == ["Here is what *Kamala Harris* said in the article."]
+    payload = json.loads(json.dumps(result.to_json()))
+    (quote,) = payload["quotes"]
+    assert set(quote) == {"speaker", "text", "citation", "paragraph"}
+    assert quote["speaker"] == "Kamala Harris" and quote["paragraph"] == 4
+    assert payload["passages"][0]["paragraph"] == 4
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("what did newman say", "Chris Newman"),
+        ("did the AG say anything", "Kamala Harris"),
+        ("wat did the attorney general say abt this", "Kamala Harris"),
+        ("what did Chris Newman tell colorlines", "Chris Newman"),
+    ],
+)
+def test_a_quoted_person_is_found_by_name_or_role(
+    knowledge_base: KnowledgeBase, question: str, speaker: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.quotes and {q.speaker for q in result.quotes} == {speaker}
+    assert {h.passage.paragraph for h in result.hits} == {q.paragraph for q in result.quotes}
+
+
+def test_the_speakers_words_rank_their_quotations(knowledge_base: KnowledgeBase) -> None:
+    result = knowledge_base.search("what did newman say about the trust act")
+
+    assert result.quotes[0].text.startswith("His belligerent")
+    assert result.hits[0].passage.paragraph == 7
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did baca say", "who told the LA times", "what did the spokesman say", "who is chris newman"],
+)
+def test_questions_about_people_not_quoted_or_not_asking_for_words_are_searched_as_usual(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.quotes == ()
+    assert "quotes" not in result.to_json()
+
+
+def test_notes_keep_the_embed_within_discords_limits(knowledge_base: KnowledgeBase) -> None:
+    question = "what about " + " ".join(f"zorblax{i} governor{i}" for i in range(300)) + " baca lawsuit"
+    result = knowledge_base.search(question)
+
+    embed = answer_embed(result)
+
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed) <= 6000
+
+
+def test_words_are_named_as_the_member_wrote_them_and_escaped() -> None:
+    assert as_written("california", "who runs California?") == "California"
+    assert as_written("x", "nothing here") == "x"
+    assert escape("*a*") == "\\*a\\*"
