@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -42,11 +42,12 @@ class CommandError(Exception):
         self.code = code
 
 
-def _settings() -> Settings:
+def _settings(needed: Collection[str] | None = None) -> Settings:
+    """The settings; with ``needed``, a bad value of any other setting does not stop the command."""
     from bot.settings import SettingsError, load_settings
 
     try:
-        return load_settings()
+        return load_settings(needed)
     except SettingsError as error:
         raise CommandError(str(error)) from None
 
@@ -54,7 +55,7 @@ def _settings() -> Settings:
 def _knowledge_dir(args: argparse.Namespace) -> Path:
     if args.knowledge is not None:
         return Path(args.knowledge)
-    return _settings().knowledge_dir
+    return _settings(needed={"knowledge_dir"}).knowledge_dir
 
 
 def load_knowledge_base(directory: Path) -> KnowledgeBase:

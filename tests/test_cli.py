@@ -294,3 +294,24 @@ def test_python_m_bot_empty_question_exits_2_without_a_traceback() -> None:
     assert done.stdout == ""
     assert done.stderr.startswith("Please ask a question")
     assert "Traceback" not in done.stderr
+
+
+def test_a_bad_setting_that_ask_does_not_use_does_not_stop_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_COOLDOWN_SECONDS", "-1")
+    monkeypatch.setenv("BOT_KNOWLEDGE_DIR", str(KNOWLEDGE_DIR))
+
+    code, out = run("ask", "--json", "who wrote this?")
+
+    assert code == cli.EXIT_OK
+    assert json.loads(out)["answered"]
+
+
+def test_a_dot_env_that_is_not_utf8_is_a_usage_error_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_bytes(b"BOT_KNOWLEDGE_DIR=\xff\n")
+
+    code, out = run("check")
+
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert capsys.readouterr().err == ".env: not UTF-8 (byte 0xff at line 1)\n"

@@ -48,13 +48,15 @@ sys.exit(run(settings))
 
 
 def child_environment(tmp_path: Path) -> dict[str, str]:
-    """The test's environment without bot settings, the repository importable, no config file."""
+    """The test's environment without bot settings, the repository importable.
+
+    The bot runs in ``tmp_path``, where there is no ``.env`` and no ``config/bot.toml``.
+    """
     environment = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith("BOT_") and name != "DISCORD_TOKEN"
     }
-    environment["BOT_CONFIG_FILE"] = str(tmp_path / "absent.toml")
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environment.get("PYTHONPATH")]))
     return environment
 
