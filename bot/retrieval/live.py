@@ -36,6 +36,7 @@ from bot.retrieval.documents import (
     knowledge_files,
     load_directory,
     parse_document,
+    relative_name,
 )
 from bot.retrieval.knowledge_base import KnowledgeBase
 from bot.retrieval.quotes import QuoteIndex, quote_problems
@@ -161,14 +162,14 @@ _collector_paused = _CollectorPause()
 
 
 def _directory_state(directory: Path) -> dict[str, tuple[int, int]]:
-    """Name -> (size, modification time) of the knowledge files: cheap change detection."""
+    """Path in the folder -> (size, modification time) of the knowledge files: cheap change detection."""
     if not directory.is_dir():
         return {}
     state = {}
     for path in knowledge_files(directory):
         with contextlib.suppress(OSError):
             info = path.stat()
-            state[path.name] = (info.st_size, info.st_mtime_ns)
+            state[relative_name(path, directory)] = (info.st_size, info.st_mtime_ns)
     return state
 
 
@@ -209,7 +210,7 @@ def build_snapshot(directory: Path, built_by: str, strict: bool = True) -> Knowl
 
 
 def _titles_by_file(snapshot: KnowledgeSnapshot) -> dict[str, str]:
-    return {Path(d.path).name: d.title for d in snapshot.documents}
+    return {d.name: d.title for d in snapshot.documents}
 
 
 class LiveKnowledge:
@@ -270,7 +271,7 @@ class LiveKnowledge:
             same_title = [
                 Path(d.path)
                 for d in self._snapshot.documents
-                if d.title.casefold() == document.title.casefold() and Path(d.path).name != name
+                if d.title.casefold() == document.title.casefold() and d.name != name
             ]
             if not replace and target.exists():
                 return (
@@ -459,7 +460,7 @@ class LiveKnowledge:
                 audit_log.exception("audit listener failed")
 
     def directory_state(self) -> dict[str, tuple[int, int]]:
-        """Name -> (size, modification time) of the knowledge files: cheap change detection."""
+        """Path in the folder -> (size, modification time) of the knowledge files: cheap change detection."""
         return _directory_state(self.directory)
 
     async def watch(self, interval: float = 2.0, settle: float = 1.0) -> None:
