@@ -175,8 +175,12 @@ def test_speaker_and_words_together(index: QuoteIndex) -> None:
 def test_neither_gives_every_quote_in_document_order(index: QuoteIndex) -> None:
     assert index.find().quotes == index.quotes
     assert [q.text for q in index.find(limit=2).quotes] == [EXPECTED[0][3], EXPECTED[1][3]]
-    # Words that are all stop words do not filter.
-    assert index.find(words="the").quotes == index.quotes
+
+
+@pytest.mark.parametrize("words", ["the", "???", "🤔", "of the and"])
+def test_words_that_leave_no_searchable_token_match_nothing(index: QuoteIndex, words: str) -> None:
+    assert index.find(words=words).quotes == ()
+    assert index.find(speaker="newman", words=words).quotes == ()
 
 
 def test_suggest_speakers_for_autocomplete(index: QuoteIndex) -> None:
@@ -296,7 +300,7 @@ def test_check_reports_unclosed_quotation_as_a_warning(tmp_path: Path) -> None:
     assert main(["check", "--knowledge", str(tmp_path)], out=out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(f"{tmp_path / 'bad.md'}:7: warning: quotation mark opened in paragraph 2")
-    assert lines[-1].endswith(", 0 errors, 1 warnings")
+    assert lines[-1].endswith(", 0 errors, 1 warning")
 
 
 def test_index_without_quotations() -> None:

@@ -888,8 +888,9 @@ class QuoteIndex:
         """Quotations by ``speaker`` and/or matching ``words``.
 
         With words, the quotations are ranked by BM25 on their text and those sharing no word are left
-        out; without, they come in document order. A ``words`` with no searchable word ("the") does not
-        filter. A speaker that does not match exactly one person gives no quotations and suggestions.
+        out; without, they come in document order. Words that leave no searchable token ("the", "???",
+        an emoji) match nothing, like any other words no quotation has. A speaker that does not match
+        exactly one person gives no quotations and suggestions.
         """
         matched: Speaker | None = None
         order = list(range(len(self.quotes)))
@@ -905,12 +906,15 @@ class QuoteIndex:
                 )
             matched = candidates[0]
             order = [i for i, q in enumerate(self.quotes) if q.speaker == matched.name]
-        terms = tokenize(words[:MAX_WORDS_CHARS]) if words else []
-        if terms and self._index is not None:
-            scores = self._index.matched_scores(terms)
-            allowed = set(order)
-            ranked = self._index.top(scores, self._index.size).indices
-            order = [i for i in ranked if i in allowed and scores[i] > 0]
+        if words is not None and words.strip():
+            terms = tokenize(words[:MAX_WORDS_CHARS])
+            if not terms or self._index is None:
+                order = []
+            else:
+                scores = self._index.matched_scores(terms)
+                allowed = set(order)
+                ranked = self._index.top(scores, self._index.size).indices
+                order = [i for i in ranked if i in allowed and scores[i] > 0]
         if limit is not None:
             order = order[: max(0, limit)]
         return QuoteLookup(tuple(self.quotes[i] for i in order), speaker=matched)
