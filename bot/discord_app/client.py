@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import traceback
 from typing import Any
 
@@ -14,7 +15,7 @@ from discord.ext import commands
 
 from bot.discord_app.guards import NotModerator, QuestionLimiter, QuestionOnCooldown
 from bot.replies.embeds import plain_message
-from bot.retrieval.live import LiveKnowledge, RefreshOutcome
+from bot.retrieval.live import KnowledgeSnapshot, LiveKnowledge, RefreshOutcome
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,21 @@ EXTENSIONS = (
 
 APOLOGY = "Sorry, something went wrong while answering. The error has been logged; please try again."
 NOT_MODERATOR = "Only moderators (Manage Server, or a moderator role) can change the knowledge base."
+
+
+def log_snapshot(snapshot: KnowledgeSnapshot, seconds: float) -> None:
+    """Log what a start-up load gave: counts and time, then every problem with the files."""
+    left_out = len({problem.path for problem in snapshot.warnings if problem.severity == "error"})
+    log.info(
+        "knowledge base loaded: %d document(s), %d passage(s), %d quote(s) in %.2f s%s",
+        len(snapshot.documents),
+        len(snapshot.knowledge_base.passages),
+        len(snapshot.quotes.quotes),
+        seconds,
+        f"; {left_out} file(s) left out for errors" if left_out else "",
+    )
+    for problem in snapshot.warnings:
+        log.warning("knowledge: %s", problem)
 
 
 def cooldown_message(retry_after: float) -> str:
@@ -65,9 +81,11 @@ class ArticleBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         if self._knowledge is None:
+            # ``python -m bot run`` loads (and logs) the knowledge base before connecting; this is
+            # for a bot built without one.
+            started = time.perf_counter()
             self._knowledge = await LiveKnowledge.open(self.settings.knowledge_dir)
-        for problem in self.knowledge.current.warnings:
-            log.warning("knowledge: %s", problem)
+            log_snapshot(self._knowledge.current, time.perf_counter() - started)
         self.knowledge.listeners.append(self.post_audit)
         for extension in EXTENSIONS:
             try:
