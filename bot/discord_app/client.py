@@ -45,6 +45,16 @@ def log_snapshot(snapshot: KnowledgeSnapshot, seconds: float) -> None:
         log.warning("knowledge: %s", problem)
 
 
+async def reply_to(message: discord.Message, content: str | None = None, **options: Any) -> discord.Message:
+    """Reply to ``message`` without pinging its author.
+
+    A member may delete the question before the answer is ready; the answer is then sent without
+    the reference (``fail_if_not_exists=False``) instead of failing with "Unknown message".
+    """
+    reference = message.to_reference(fail_if_not_exists=False)
+    return await message.channel.send(content, reference=reference, mention_author=False, **options)
+
+
 def cooldown_message(retry_after: float) -> str:
     """The polite answer to a member who asks too fast."""
     seconds = max(1, round(retry_after))
@@ -159,7 +169,7 @@ class ArticleBot(commands.Bot):
         message = args[0] if args and isinstance(args[0], discord.Message) else None
         if message is not None and not message.author.bot:
             with contextlib.suppress(discord.HTTPException):
-                await message.reply(APOLOGY, mention_author=False)
+                await reply_to(message, APOLOGY)
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
