@@ -252,6 +252,55 @@ def test_two_speakers_in_one_paragraph() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("body", "speaker", "role"),
+    [
+        (
+            '"We will sue," Maria Lopez Policy Director at the Immigrant Rights Coalition told reporters.',
+            "Maria Lopez",
+            "Policy Director at the Immigrant Rights Coalition",
+        ),
+        (
+            '"No comment," Jane Doe Communications Director at City Hall said.',
+            "Jane Doe",
+            "Communications Director at City Hall",
+        ),
+        (
+            '"We are ahead," said Tom Reed Campaign Manager for Smith for Senate.',
+            "Tom Reed",
+            "Campaign Manager for Smith for Senate",
+        ),
+        (
+            '"The grant is renewed," John Q. Public Program Officer at the Ford Foundation wrote.',
+            "John Q. Public",
+            "Program Officer at the Ford Foundation",
+        ),
+        (
+            '"Talks resume Monday," Ana de la Cruz Senior Field Organizer for the Teachers Union said.',
+            "Ana de la Cruz",
+            "Senior Field Organizer for the Teachers Union",
+        ),
+        (
+            '"It is done," Lopez Policy Director at the Coalition said.',
+            "Lopez",
+            "Policy Director at the Coalition",
+        ),
+        (
+            '"It is done," Maria Lopez, Policy Director at the Coalition, said.',
+            "Maria Lopez",
+            "Policy Director at the Coalition",
+        ),
+        (
+            '"Next year," Public Relations Manager Sam Park said.',
+            "Sam Park",
+            "Public Relations Manager",
+        ),
+    ],
+)
+def test_a_role_after_a_name_is_split_off_whatever_its_words(body: str, speaker: str, role: str) -> None:
+    assert [(q[0], q[1]) for q in quotes_of(body)] == [(speaker, role)]
+
+
 def test_quotation_split_by_an_attribution_has_one_speaker() -> None:
     body = '"We lost," Jane Doe told reporters. "We will be back next year."'
     assert [q[0] for q in quotes_of(body)] == ["Jane Doe", "Jane Doe"]
