@@ -387,3 +387,14 @@ def test_check_counts_files_in_subfolders(tmp_path: Path) -> None:
 
     assert code == cli.EXIT_OK
     assert out == f"{folder}: 2 documents, 4 passages, 0 errors, 0 warnings\n"
+
+
+def test_eval_refuses_a_knowledge_folder_with_a_broken_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_broken_knowledge(tmp_path / "broken")
+
+    code, out = run("eval", str(DEV_SET), "--knowledge", str(tmp_path / "broken"))
+
+    assert (code, out) == (cli.EXIT_INVALID_KNOWLEDGE, "")
+    assert f"{bad}:2: bad front matter" in capsys.readouterr().err
