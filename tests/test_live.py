@@ -437,6 +437,23 @@ def test_safe_filename() -> None:
 # ----------------------------------------------------------------------------- remove and restore
 
 
+async def test_a_document_in_a_subfolder_is_restored_to_its_subfolder(knowledge_dir: Path) -> None:
+    (knowledge_dir / "2021" / "parks").mkdir(parents=True)
+    write(knowledge_dir / "2021" / "parks", "park.md", PARK)
+    knowledge = await LiveKnowledge.open(knowledge_dir)
+
+    assert (await knowledge.remove("2021-parks-park", "mod")).accepted
+    (knowledge_dir / "2021" / "parks").rmdir()
+    (entry,) = knowledge.trash_entries()
+    assert entry.original_name == "2021/parks/park.md"
+
+    restored = await knowledge.restore(entry.name, "mod")
+
+    assert restored.accepted
+    assert (knowledge_dir / "2021" / "parks" / "park.md").read_text(encoding="utf-8") == PARK
+    assert answered_from(knowledge, PARK_QUESTION) == "Park Fountain Restored"
+
+
 async def test_remove_moves_the_file_to_the_trash_and_restore_brings_it_back(knowledge_dir: Path) -> None:
     write(knowledge_dir, "park.md", PARK)
     knowledge = await LiveKnowledge.open(knowledge_dir)

@@ -324,6 +324,8 @@ class LiveKnowledge:
             target = directory / entry.original_name
             if target.exists():
                 return f"{entry.original_name} exists; remove it first"
+            # Back into its subfolder, which may have been removed meanwhile.
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.trash / entry.name, target)
             return lambda: os.replace(target, self.trash / entry.name)
 
@@ -335,10 +337,13 @@ class LiveKnowledge:
             return []
         entries = []
         for path in self.trash.iterdir():
-            stamp, _, original = path.name.partition("--")
+            stamp, _, encoded = path.name.partition("--")
             try:
                 when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
             except ValueError:
+                continue
+            original = _trash_decode(encoded)
+            if ".." in Path(original).parts or Path(original).is_absolute():
                 continue
             entries.append(TrashEntry(path.name, original, when))
         return sorted(entries, key=lambda e: e.trashed_at, reverse=True)
@@ -346,7 +351,8 @@ class LiveKnowledge:
     def _to_trash(self, path: Path) -> Path:
         self.trash.mkdir(exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        destination = self.trash / f"{stamp}--{path.name}"
+        # The path in the knowledge folder is kept in the name, so a restore puts it back in its subfolder.
+        destination = self.trash / f"{stamp}--{_trash_encode(relative_name(path, self.directory))}"
         os.replace(path, destination)
         return destination
 
@@ -492,6 +498,15 @@ class LiveKnowledge:
             except Exception:
                 # The watcher must outlive any one failure; the next change is tried again.
                 audit_log.exception("automatic reload failed")
+
+
+def _trash_encode(name: str) -> str:
+    """A file's path in the knowledge folder as one file name ("2012/story.md" -> "2012%2Fstory.md")."""
+    return name.replace("%", "%25").replace("/", "%2F")
+
+
+def _trash_decode(name: str) -> str:
+    return name.replace("%2F", "/").replace("%25", "%")
 
 
 def safe_filename(name: str) -> str | None:
