@@ -297,8 +297,13 @@ class _Sources:
                 hint = _suggestion(key.upper(), known)
                 warnings.append(f'unknown setting "{key}" in the environment{hint}; it is ignored')
         for key in self.dotenv:
-            if key.upper() not in known:
-                where = f"{self.env_file}:{self.dotenv_lines.get(key, 1)}"
+            where = f"{self.env_file}:{self.dotenv_lines.get(key, 1)}"
+            if key.upper() == CONFIG_FILE_ENV:
+                # The TOML file's name cannot come from .env: .env is read after the name is needed.
+                warnings.append(
+                    f"{where}: {CONFIG_FILE_ENV} is read from the environment only; it is ignored"
+                )
+            elif key.upper() not in known:
                 warnings.append(
                     f'{where}: unknown setting "{key}"{_suggestion(key.upper(), known)}; it is ignored'
                 )

@@ -274,6 +274,17 @@ def test_unknown_dot_env_keys_are_warned_about_with_their_line(
     ]
 
 
+def test_bot_config_file_in_dot_env_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / ".env").write_text("BOT_CONFIG_FILE=elsewhere.toml\n", encoding="utf-8")
+
+    with caplog.at_level("WARNING", logger="bot.settings"):
+        load_settings()
+
+    assert [record.getMessage() for record in caplog.records] == [
+        ".env:1: BOT_CONFIG_FILE is read from the environment only; it is ignored"
+    ]
+
+
 def test_known_names_give_no_warning(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
