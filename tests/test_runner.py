@@ -127,8 +127,8 @@ async def test_sigterm_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path
     assert "shutting down" in stderr
     assert "Traceback" not in stderr
     # The knowledge base is loaded, and says so, before the bot logs in; no voice noise.
-    loading = stderr.index("loading 1 knowledge file(s) from ")
-    loaded = stderr.index("knowledge base loaded: 1 document(s), 12 passage(s), 4 quote(s) in ")
+    loading = stderr.index("loading 1 knowledge file from ")
+    loaded = stderr.index("knowledge base loaded: 1 document, 12 passages, 4 quotes in ")
     assert loading < loaded < stderr.index("logging in using static token")
     assert "PyNaCl" not in stderr
     assert "davey" not in stderr
@@ -164,7 +164,7 @@ async def test_discord_out_of_reach_at_start_up_is_one_line_after_the_knowledge_
     assert code == 1
     assert "Traceback" not in stderr
     assert stderr.splitlines()[-1].startswith("cannot reach Discord: Cannot connect to host 127.0.0.1:9")
-    assert "1 file(s) left out for errors" in stderr
+    assert "1 file left out for errors" in stderr
     assert stderr.index(f"knowledge: {knowledge / 'bad.md'}:1: not UTF-8") < stderr.index("cannot reach")
 
 
@@ -186,7 +186,7 @@ async def test_a_stop_while_the_knowledge_base_loads_stops_at_once(
     try:
         assert process.stderr is not None
         seen = b""
-        while b"loading 1 knowledge file(s)" not in seen:
+        while b"loading 1 knowledge file from" not in seen:
             line = await asyncio.wait_for(process.stderr.readline(), START_TIMEOUT)
             assert line, seen.decode()
             seen += line

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.discord_app.guards import NotModerator, QuestionLimiter, QuestionOnCooldown
 from bot.replies.embeds import plain_message
+from bot.replies.plain import count_of
 from bot.retrieval.live import KnowledgeSnapshot, LiveKnowledge, RefreshOutcome
 from bot.settings import Settings
 
@@ -33,14 +34,13 @@ NOT_MODERATOR = "Only moderators (Manage Server, or a moderator role) can change
 def log_snapshot(snapshot: KnowledgeSnapshot, seconds: float) -> None:
     """Log what a start-up load gave: counts and time, then every problem with the files."""
     left_out = len({problem.path for problem in snapshot.warnings if problem.severity == "error"})
-    log.info(
-        "knowledge base loaded: %d document(s), %d passage(s), %d quote(s) in %.2f s%s",
-        len(snapshot.documents),
-        len(snapshot.knowledge_base.passages),
-        len(snapshot.quotes.quotes),
-        seconds,
-        f"; {left_out} file(s) left out for errors" if left_out else "",
+    counts = (
+        count_of(len(snapshot.documents), "document"),
+        count_of(len(snapshot.knowledge_base.passages), "passage"),
+        count_of(len(snapshot.quotes.quotes), "quote"),
     )
+    skipped = f"; {count_of(left_out, 'file')} left out for errors" if left_out else ""
+    log.info("knowledge base loaded: %s in %.2f s%s", ", ".join(counts), seconds, skipped)
     for problem in snapshot.warnings:
         log.warning("knowledge: %s", problem)
 

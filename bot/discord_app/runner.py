@@ -22,6 +22,7 @@ import aiohttp
 import discord
 
 from bot.discord_app.client import ArticleBot, log_snapshot
+from bot.replies.plain import count_of
 from bot.retrieval.documents import KnowledgeError, knowledge_files
 from bot.retrieval.live import LiveKnowledge, build_snapshot
 from bot.settings import Settings
@@ -91,7 +92,7 @@ async def load_knowledge(directory: Path) -> LiveKnowledge:
     """The knowledge base to start with, logged: files found, then what loaded and how long it took."""
     started = time.perf_counter()
     files = await in_daemon_thread(lambda: len(knowledge_files(directory)) if directory.is_dir() else 0)
-    log.info("loading %d knowledge file(s) from %s ...", files, directory)
+    log.info("loading %s from %s ...", count_of(files, "knowledge file"), directory)
     snapshot = await in_daemon_thread(lambda: build_snapshot(directory, "start-up", strict=False))
     log_snapshot(snapshot, time.perf_counter() - started)
     return LiveKnowledge(directory, snapshot)
