@@ -9,16 +9,19 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # Final stage: only the installed wheels, the bundled knowledge and the example config.
 FROM python:3.11-slim
+# No BOT_* defaults: the settings' own (knowledge_dir "knowledge", from WORKDIR /app) serve, and a
+# variable set here would silently win over config/bot.toml.
 ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    BOT_KNOWLEDGE_DIR=/app/knowledge
+    PYTHONUNBUFFERED=1
 RUN useradd --create-home --uid 10001 botuser
 WORKDIR /app
 # The wheels are mounted for the install only, so they never become a layer of the image.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index /wheels/*.whl
 COPY --chown=10001:10001 knowledge ./knowledge
-COPY --chown=10001:10001 config ./config
+# Only the example: a config/bot.toml of the build machine is never baked in (.dockerignore keeps it
+# out too); mount your own at /app/config.
+COPY --chown=10001:10001 config/bot.example.toml ./config/
 USER 10001
 # Moderators' changes to the knowledge base and the settings survive restarts when mounted.
 VOLUME ["/app/knowledge", "/app/config"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -42,11 +42,12 @@ class CommandError(Exception):
         self.code = code
 
 
-def _settings() -> Settings:
+def _settings(needed: Collection[str] | None = None) -> Settings:
+    """The settings; with ``needed``, a bad value of any other setting does not stop the command."""
     from bot.settings import SettingsError, load_settings
 
     try:
-        return load_settings()
+        return load_settings(needed)
     except SettingsError as error:
         raise CommandError(str(error)) from None
 
@@ -54,25 +55,38 @@ def _settings() -> Settings:
 def _knowledge_dir(args: argparse.Namespace) -> Path:
     if args.knowledge is not None:
         return Path(args.knowledge)
-    return _settings().knowledge_dir
+    return _settings(needed={"knowledge_dir"}).knowledge_dir
 
 
-def load_knowledge_base(directory: Path) -> KnowledgeBase:
-    """The knowledge base in ``directory``, or a CommandError listing every problem."""
+def load_knowledge_base(directory: Path, strict: bool = False) -> KnowledgeBase:
+    """The knowledge base of the valid files in ``directory``, as ``run`` answers from.
+
+    Files with errors are left out and listed on standard error; a CommandError (exit 1) only when
+    no valid document remains, or, when ``strict``, when any file has an error.
+    """
+    from bot.replies.plain import count_of
     from bot.retrieval.documents import load_directory
     from bot.retrieval.knowledge_base import KnowledgeBase
 
     report = load_directory(directory)
-    if not report.ok:
-        problems = "\n".join(str(p) for p in report.errors) or f"{directory}: no documents"
+    problems = "\n".join(str(p) for p in report.errors)
+    if not report.documents or (strict and problems):
+        problems = problems or f"{directory}: no documents"
         raise CommandError(f"{problems}\nThe knowledge base is not usable.", EXIT_INVALID_KNOWLEDGE)
+    if problems:
+        sys.stderr.write(
+            f"{problems}\nAnswering from the {count_of(len(report.documents), 'valid document')}; "
+            "the problems above leave the rest out.\n"
+        )
     return KnowledgeBase(report.documents)
 
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
     if args.question == ["-"]:
+        # A blank line is no question: skipped, as an empty question is refused.
         for line in stdin:
-            yield line.rstrip("\r\n")
+            if line.strip():
+                yield line.rstrip("\r\n")
     else:
         yield " ".join(args.question)
 
@@ -84,7 +98,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.k < 1:
         raise CommandError("-k must be at least 1")
     single = args.question != ["-"]
-    if single and not " ".join(args.question).strip() and not args.json:
+    if single and not " ".join(args.question).strip():
         raise CommandError(f"Please ask a question, for example: {EXAMPLE}")
     knowledge_base = load_knowledge_base(_knowledge_dir(args))
     for number, question in enumerate(_questions(args, stdin)):
@@ -105,6 +119,7 @@ def cmd_quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     Exit 0 whenever the lookup ran, also when nothing matched (the message says so; with ``--json``
     the list is empty and the message goes to standard error); 1 for an unusable knowledge base.
     """
+    from bot.replies.plain import count_of
     from bot.retrieval.quotes import QuoteIndex
 
     if args.limit is not None and args.limit < 1:
@@ -116,14 +131,19 @@ def cmd_quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.speakers:
         everyone = index.speakers()
         speakers = (index.suggest_speakers(words, limit=len(everyone)) if words else everyone)[: args.limit]
+        message = f'No quoted speaker matches "{words}".' if words else "Nobody is quoted."
         if args.json:
             out.write(json.dumps([s.to_json() for s in speakers], ensure_ascii=False) + "\n")
+            if not speakers:
+                sys.stderr.write(message + "\n")
         elif not speakers:
-            out.write(f'No quoted speaker matches "{words}".\n' if words else "Nobody is quoted.\n")
+            out.write(message + "\n")
         else:
             for speaker in speakers:
-                count = f"{speaker.count} quote{'s' if speaker.count != 1 else ''}"
-                out.write(f"{speaker.name} ({count})" + (f": {speaker.role}\n" if speaker.role else "\n"))
+                out.write(
+                    f"{speaker.name} ({count_of(speaker.count, 'quote')})"
+                    + (f": {speaker.role}\n" if speaker.role else "\n")
+                )
         return EXIT_OK
     lookup = index.find(speaker=args.speaker, words=words or None, limit=args.limit)
     message = ""
@@ -150,6 +170,7 @@ def cmd_quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     """Validate the knowledge directory and print what it holds."""
+    from bot.replies.plain import count_of
     from bot.retrieval.documents import load_directory
     from bot.retrieval.passages import build_passages
     from bot.retrieval.quotes import quote_problems
@@ -161,9 +182,13 @@ def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     for problem in problems:
         out.write(f"{problem}\n")
     warnings = sum(problem.severity == "warning" for problem in problems)
-    passages = build_passages(report.documents)
-    out.write(f"{directory}: {len(report.documents)} documents, {len(passages)} passages")
-    out.write(f", {len(report.errors)} errors, {warnings} warnings\n")
+    counts = (
+        count_of(len(report.documents), "document"),
+        count_of(len(build_passages(report.documents)), "passage"),
+        count_of(len(report.errors), "error"),
+        count_of(warnings, "warning"),
+    )
+    out.write(f"{directory}: {', '.join(counts)}\n")
     return EXIT_OK if report.ok else EXIT_INVALID_KNOWLEDGE
 
 
@@ -175,7 +200,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         cases = load_cases(args.file)
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise CommandError(f"cannot read questions: {error}") from None
-    knowledge_base = load_knowledge_base(_knowledge_dir(args))
+    # Strict: a score measured on part of the knowledge base would not be the figure it claims to be.
+    knowledge_base = load_knowledge_base(_knowledge_dir(args), strict=True)
     for problem in evidence_problems(knowledge_base, cases):
         sys.stderr.write(f"warning: {problem}\n")
     report = evaluate(knowledge_base, cases)

@@ -27,7 +27,7 @@ def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("BOT_") or name == "DISCORD_TOKEN":
             monkeypatch.delenv(name)
-    monkeypatch.setenv("BOT_CONFIG_FILE", str(tmp_path / "absent.toml"))
+    # The working directory is empty: no .env and no config/bot.toml.
     monkeypatch.chdir(tmp_path)
 
 

@@ -180,6 +180,42 @@ async def test_a_question_in_an_ask_channel_needs_no_mention(
     assert "Kamala Harris" in only_embed(reply)["description"]
 
 
+async def test_a_question_in_a_thread_of_an_ask_channel_needs_no_mention(
+    fake_discord: FakeDiscord, run_bot: BotRunner
+) -> None:
+    fake = fake_discord
+    elsewhere = await fake.add_thread(fake.general, "not an ask channel")
+    async with run_bot(await make_bot(fake)):
+        thread = await fake.add_thread(fake.help_channel, "about the sheriff")
+        await fake.send_message(elsewhere, fake.user, "Who filed the lawsuit?")
+        question = await fake.send_message(thread, fake.user, LAWSUIT_QUESTION)
+        reply = await fake.wait_for_message()
+        with pytest.raises(FakeDiscordTimeout):
+            await fake.wait_for_message(timeout=0.3)
+
+    assert reply["channel_id"] == str(thread.id)
+    assert reply["message_reference"]["message_id"] == question["id"]
+    assert LAWSUIT_SENTENCE in only_embed(reply)["description"]
+
+
+async def test_a_question_deleted_before_the_answer_still_gets_it_without_an_error(
+    fake_discord: FakeDiscord, run_bot: BotRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = fake_discord
+    async with run_bot(await make_bot(fake)):
+        question = await fake.send_message(fake.help_channel, fake.user, LAWSUIT_QUESTION)
+        # Gone before the bot has even read it: the answer cannot refer to it any more.
+        await fake.delete_message(question)
+        reply = await fake.wait_for_message(fake.help_channel)
+        with pytest.raises(FakeDiscordTimeout):
+            await fake.wait_for_message(timeout=0.3)
+
+    assert LAWSUIT_SENTENCE in only_embed(reply)["description"]
+    assert reply["content"] != APOLOGY
+    assert [r.status for r in fake.requests_to("POST", MESSAGES)] == [200]
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
 async def test_statements_and_other_channels_are_ignored(
     fake_discord: FakeDiscord, run_bot: BotRunner
 ) -> None:

@@ -104,8 +104,8 @@ def test_ask_json_for_an_uncovered_question_has_no_passages() -> None:
     assert (payload["answered"], payload["passages"]) == (False, [])
 
 
-def test_ask_json_dash_answers_one_question_per_stdin_line_including_blank_lines() -> None:
-    questions = ["who wrote this?", "", "what's the weather in paris?", "when was the lawsuit filed"]
+def test_ask_json_dash_answers_one_question_per_stdin_line_skipping_blank_lines() -> None:
+    questions = ["who wrote this?", "", "what's the weather in paris?", "  ", "when was the lawsuit filed"]
 
     code, out = ask("--json", "-", stdin="\n".join(questions) + "\n")
 
@@ -113,17 +113,18 @@ def test_ask_json_dash_answers_one_question_per_stdin_line_including_blank_lines
     payloads = [json.loads(line) for line in out.splitlines()]
     for payload in payloads:
         assert_json_contract(payload)
-    assert [p["question"] for p in payloads] == questions
-    assert [p["answered"] for p in payloads] == [True, False, False, True]
+    assert [p["question"] for p in payloads] == [q for q in questions if q.strip()]
+    assert [p["answered"] for p in payloads] == [True, False, True]
     assert "Jorge Rivas" in payloads[0]["passages"][0]["text"]
 
 
 def test_ask_dash_in_human_mode_labels_each_answer_with_its_question() -> None:
-    code, out = ask("-", stdin="who wrote this?\r\nhow do I bake sourdough\n")
+    code, out = ask("-", stdin="who wrote this?\r\n\r\nhow do I bake sourdough\n\n")
 
     assert code == cli.EXIT_OK
     assert out.startswith("Q: who wrote this?\n[1] ")
-    assert "\n\nQ: how do I bake sourdough\n" + NOT_COVERED in out
+    assert out.endswith("\n\nQ: how do I bake sourdough\n" + NOT_COVERED + "\n")
+    assert out.count("Q: ") == 2
 
 
 def test_ask_with_k_1_returns_a_single_passage() -> None:
@@ -160,11 +161,12 @@ def test_ask_uses_bot_knowledge_dir_when_no_directory_is_given(monkeypatch: pyte
     assert json.loads(out)["passages"][0]["document"] == TITLE
 
 
+@pytest.mark.parametrize("json_option", [(), ("--json",)])
 @pytest.mark.parametrize("question", ["", "   "])
 def test_empty_question_exits_2_with_a_polite_example(
-    capsys: pytest.CaptureFixture[str], question: str
+    capsys: pytest.CaptureFixture[str], question: str, json_option: tuple[str, ...]
 ) -> None:
-    code, out = ask(question)
+    code, out = ask(*json_option, question)
 
     assert code == cli.EXIT_USAGE
     assert out == ""
@@ -186,10 +188,27 @@ def test_ask_without_a_question_is_a_usage_error(capsys: pytest.CaptureFixture[s
     assert "question" in capsys.readouterr().err
 
 
-def test_ask_on_an_invalid_knowledge_directory_exits_1_listing_file_line_problems(
+def test_ask_on_a_folder_with_a_broken_file_answers_from_the_valid_ones_and_warns(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = write_broken_knowledge(tmp_path / "broken")
+
+    code, out = run("ask", "--knowledge", str(tmp_path / "broken"), "--json", "is it fine?")
+
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_OK
+    assert json.loads(out)["passages"][0]["text"] == "Fine."
+    assert err == (
+        f"{bad}:2: bad front matter: {err.split('bad front matter: ')[1].splitlines()[0]}\n"
+        "Answering from the 1 valid document; the problems above leave the rest out.\n"
+    )
+
+
+def test_ask_on_a_folder_with_only_broken_files_exits_1_listing_file_line_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_broken_knowledge(tmp_path / "broken")
+    (tmp_path / "broken" / "good.md").unlink()
 
     code, out = run("ask", "--knowledge", str(tmp_path / "broken"), "who wrote this?")
 
@@ -213,7 +232,7 @@ def test_check_counts_documents_and_passages_of_the_bundled_article() -> None:
     code, out = run("check", "--knowledge", str(KNOWLEDGE_DIR))
 
     assert code == cli.EXIT_OK
-    assert out.splitlines()[-1].startswith(f"{KNOWLEDGE_DIR}: 1 documents, 12 passages, 0 errors, ")
+    assert out.splitlines()[-1] == f"{KNOWLEDGE_DIR}: 1 document, 12 passages, 0 errors, 0 warnings"
 
 
 def test_check_on_a_broken_directory_exits_1_with_file_line_messages(tmp_path: Path) -> None:
@@ -224,7 +243,7 @@ def test_check_on_a_broken_directory_exits_1_with_file_line_messages(tmp_path: P
     lines = out.splitlines()
     assert code == cli.EXIT_INVALID_KNOWLEDGE
     assert lines[0].startswith(f"{bad}:2: bad front matter")
-    assert lines[-1].startswith(f"{tmp_path / 'broken'}: 1 documents, 2 passages, 1 errors, ")
+    assert lines[-1] == f"{tmp_path / 'broken'}: 1 document, 2 passages, 1 error, 0 warnings"
 
 
 def test_eval_prints_hit_at_1_hit_at_3_and_mrr() -> None:
@@ -355,7 +374,7 @@ def test_python_m_bot_ask_json_dash_streams_json_lines_in_a_real_process() -> No
 
     assert done.returncode == cli.EXIT_OK, done.stderr
     payloads = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [(p["question"], p["answered"]) for p in payloads] == [("who wrote this?", True), ("", False)]
+    assert [(p["question"], p["answered"]) for p in payloads] == [("who wrote this?", True)]
 
 
 def test_python_m_bot_empty_question_exits_2_without_a_traceback() -> None:
@@ -365,3 +384,88 @@ def test_python_m_bot_empty_question_exits_2_without_a_traceback() -> None:
     assert done.stdout == ""
     assert done.stderr.startswith("Please ask a question")
     assert "Traceback" not in done.stderr
+
+
+def test_a_bad_setting_that_ask_does_not_use_does_not_stop_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_COOLDOWN_SECONDS", "-1")
+    monkeypatch.setenv("BOT_KNOWLEDGE_DIR", str(KNOWLEDGE_DIR))
+
+    code, out = run("ask", "--json", "who wrote this?")
+
+    assert code == cli.EXIT_OK
+    assert json.loads(out)["answered"]
+
+
+def test_a_dot_env_that_is_not_utf8_is_a_usage_error_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_bytes(b"BOT_KNOWLEDGE_DIR=\xff\n")
+
+    code, out = run("check")
+
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert capsys.readouterr().err == ".env: not UTF-8 (byte 0xff at line 1)\n"
+
+
+@pytest.mark.parametrize("command", [("check",), ("ask", "who wrote this?"), ("quote",)])
+def test_knowledge_naming_a_file_says_it_is_a_file(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = next(KNOWLEDGE_DIR.glob("*.md"))
+
+    code, out = run(*command, "--knowledge", str(article))
+
+    assert code == cli.EXIT_INVALID_KNOWLEDGE
+    assert f"{article}:0: is a file, not a knowledge folder" in out + capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [("check",), ("ask", "who wrote this?"), ("quote",)])
+def test_an_unreadable_knowledge_folder_is_one_clear_line(
+    command: tuple[str, ...],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        # Tests run as root, where chmod 000 does not stop a listing: simulate what users get.
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    code, out = run(*command, "--knowledge", str(folder))
+
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_INVALID_KNOWLEDGE
+    assert f"{folder}:0: could not read the folder: Permission denied" in out + err
+    assert "Traceback" not in err
+
+
+def test_check_counts_files_in_subfolders(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    (folder / "2012" / "dec").mkdir(parents=True)
+    (folder / ".drafts").mkdir()
+    (folder / "top.md").write_text("# Top\n\nOne.\n", encoding="utf-8")
+    (folder / "2012" / "dec" / "story.md").write_text("# Story\n\nTwo.\n", encoding="utf-8")
+    (folder / ".drafts" / "draft.md").write_text("# Draft\n\nNot yet.\n", encoding="utf-8")
+
+    code, out = run("check", "--knowledge", str(folder))
+
+    assert code == cli.EXIT_OK
+    assert out == f"{folder}: 2 documents, 4 passages, 0 errors, 0 warnings\n"
+
+
+def test_eval_refuses_a_knowledge_folder_with_a_broken_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_broken_knowledge(tmp_path / "broken")
+
+    code, out = run("eval", str(DEV_SET), "--knowledge", str(tmp_path / "broken"))
+
+    assert (code, out) == (cli.EXIT_INVALID_KNOWLEDGE, "")
+    assert f"{bad}:2: bad front matter" in capsys.readouterr().err

@@ -182,3 +182,20 @@ def test_unusable_knowledge_base(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_usage_errors(knowledge: Path, argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
     assert run(*argv, "--knowledge", str(knowledge))[0] == 2
     assert capsys.readouterr().err
+
+
+@pytest.mark.parametrize("words", ["🤔", "the", "???"])
+def test_words_with_no_searchable_token_are_a_miss_like_any_other(knowledge: Path, words: str) -> None:
+    code, out = run("quote", "--knowledge", str(knowledge), words)
+
+    assert code == 0
+    assert out == f'No quotes match "{words}".\n'
+
+
+def test_speakers_json_with_no_match_says_so_on_standard_error(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run("quote", "--knowledge", str(knowledge), "--speakers", "zzz", "--json")
+
+    assert (code, out) == (0, "[]\n")
+    assert capsys.readouterr().err == 'No quoted speaker matches "zzz".\n'

@@ -7,6 +7,7 @@ together with every problem, and the caller decides whether to refuse the set.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,55 @@ def test_hidden_files_the_trash_folder_and_other_files_are_ignored(tmp_path: Pat
     assert titles(report) == ["City Council Passes Budget"]
 
 
+def test_articles_in_subfolders_are_read_with_their_path_in_the_folder(tmp_path: Path) -> None:
+    write(tmp_path, "budget.md", GOOD)
+    write(tmp_path, "2012/dec/story.md", "# December Story\n\nIn December.\n")
+    write(tmp_path, "2013/story.md", "# Another Story\n\nIn 2013.\n")
+    write(tmp_path, "2012/.drafts/draft.md", "# Draft\n\nNot ready.\n")
+    write(tmp_path, ".trash/2012/old.md", "# Old\n\nRemoved.\n")
+
+    report = load_directory(tmp_path)
+
+    assert report.problems == ()
+    by_name = {document.name: document for document in report.documents}
+    assert sorted(by_name) == ["2012/dec/story.md", "2013/story.md", "budget.md"]
+    assert [by_name[n].doc_id for n in sorted(by_name)] == ["2012-dec-story", "2013-story", "budget"]
+    assert set(report.fingerprints) == set(by_name)
+    assert by_name["2012/dec/story.md"].path == str(tmp_path / "2012" / "dec" / "story.md")
+
+
+def test_a_bad_file_in_a_subfolder_is_reported_with_its_path(tmp_path: Path) -> None:
+    write(tmp_path, "budget.md", GOOD)
+    bad = write(tmp_path, "2012/bad.md", b"caf\xe9\n")
+
+    report = load_directory(tmp_path)
+
+    assert [str(p) for p in report.problems] == [f"{bad}:1: not UTF-8 (byte 0xe9)"]
+    assert titles(report) == ["City Council Passes Budget"]
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem_not_an_exception(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "budget.md", GOOD)
+    locked = tmp_path / "private"
+    write(tmp_path, "private/secret.md", GOOD.replace("Budget", "Secret"))
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        # Tests run as root, where chmod 000 does not stop a listing: simulate what users get.
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    report = load_directory(tmp_path)
+
+    assert [str(p) for p in report.problems] == [f"{locked}:0: could not read the folder: Permission denied"]
+    assert titles(report) == ["City Council Passes Budget"]
+
+
 BAD_FILES = [
     pytest.param("---\ntitle: [unclosed\n---\n\nBody.\n", 2, "bad front matter", id="yaml-syntax"),
     pytest.param("---\ntitle: Fine\nauthor: x: y\n---\n\nBody.\n", 3, "bad front matter", id="yaml-line-3"),
@@ -156,6 +206,10 @@ BAD_FILES = [
     ),
     pytest.param("---\ntitle: X\nurl: ftp://x\n---\n\nB.\n", 3, "url must start with http", id="url"),
     pytest.param('---\ntitle: ""\n---\n\nBody.\n', 2, "title is empty", id="empty-title"),
+    pytest.param("---\ntitle:\n---\n\nBody.\n", 2, "title is empty", id="title-left-empty"),
+    pytest.param(
+        "---\nauthor: A\ntitle:   \n---\n\nFirst.\n\nSecond.\n", 3, "title is empty", id="title-blank"
+    ),
     pytest.param("---\ntitle: [a, b]\n---\n\nBody.\n", 2, "title must be text", id="list-title"),
     pytest.param(
         "---\ntitle: " + "word " * 100 + "\n---\n\nBody.\n", 2, "title is too long (499 characters", id="long"

@@ -440,7 +440,7 @@ def test_documents_list() -> None:
     assert embed.title == "1 document(s)"
     assert embed.description == (
         f"**{ARTICLE_TITLE}** · Colorlines · 2012-12-05 · {len(snapshot.knowledge_base.passages)} passages "
-        "(`la-sheriff-immigration-holds`)"
+        "(`la-sheriff-immigration-holds.md`)"
     )
 
 

@@ -137,10 +137,10 @@ async def test_a_moderator_adds_a_document_and_the_next_question_is_answered_fro
     assert listed["title"] == "3 document(s)"
     library_passages = sum(p.doc_id == "library" for p in bot.knowledge.current.knowledge_base.passages)
     assert (
-        f"**{LIBRARY_TITLE}** · Riverside Gazette · 2021-03-02 · {library_passages} passages (`library`)"
+        f"**{LIBRARY_TITLE}** · Riverside Gazette · 2021-03-02 · {library_passages} passages (`library.md`)"
         in listed["description"]
     )
-    assert f"(`{SHERIFF_ID}`)" in listed["description"]
+    assert f"(`{SHERIFF_ID}.md`)" in listed["description"]
 
 
 async def test_an_invalid_upload_is_refused_and_the_old_answers_still_come(

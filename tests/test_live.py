@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -94,6 +95,38 @@ async def test_open_refuses_an_empty_directory(tmp_path: Path) -> None:
 async def test_open_refuses_a_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match="not found"):
         await LiveKnowledge.open(tmp_path / "nowhere")
+
+
+async def test_open_refuses_a_folder_it_cannot_list_with_one_clear_line(
+    knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        # Tests run as root, where chmod 000 does not stop a listing: simulate what users get.
+        if Path(str(path)) == knowledge_dir:
+            raise PermissionError(13, "Permission denied", str(knowledge_dir))
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    with pytest.raises(NoDocumentsError) as raised:
+        await LiveKnowledge.open(knowledge_dir)
+
+    assert str(raised.value) == f"{knowledge_dir}:0: could not read the folder: Permission denied"
+
+
+async def test_a_reload_reads_subfolders_and_reports_them_by_path(knowledge_dir: Path) -> None:
+    knowledge = await LiveKnowledge.open(knowledge_dir)
+    (knowledge_dir / "2021").mkdir()
+    write(knowledge_dir / "2021", "library.md", LIBRARY)
+
+    outcome = await knowledge.reload("moderator")
+
+    assert outcome.accepted
+    assert [d.name for d in knowledge.current.documents] == ["2021/library.md", SHERIFF_FILE]
+    assert "2021/library.md" in knowledge.directory_state()
+    assert knowledge.current.knowledge_base.search(LIBRARY_QUESTION).hits[0].passage.doc_id == "2021-library"
 
 
 async def test_open_refuses_a_directory_of_invalid_files_naming_each(tmp_path: Path) -> None:
@@ -402,6 +435,23 @@ def test_safe_filename() -> None:
 
 
 # ----------------------------------------------------------------------------- remove and restore
+
+
+async def test_a_document_in_a_subfolder_is_restored_to_its_subfolder(knowledge_dir: Path) -> None:
+    (knowledge_dir / "2021" / "parks").mkdir(parents=True)
+    write(knowledge_dir / "2021" / "parks", "park.md", PARK)
+    knowledge = await LiveKnowledge.open(knowledge_dir)
+
+    assert (await knowledge.remove("2021-parks-park", "mod")).accepted
+    (knowledge_dir / "2021" / "parks").rmdir()
+    (entry,) = knowledge.trash_entries()
+    assert entry.original_name == "2021/parks/park.md"
+
+    restored = await knowledge.restore(entry.name, "mod")
+
+    assert restored.accepted
+    assert (knowledge_dir / "2021" / "parks" / "park.md").read_text(encoding="utf-8") == PARK
+    assert answered_from(knowledge, PARK_QUESTION) == "Park Fountain Restored"
 
 
 async def test_remove_moves_the_file_to_the_trash_and_restore_brings_it_back(knowledge_dir: Path) -> None:

@@ -175,8 +175,12 @@ def test_speaker_and_words_together(index: QuoteIndex) -> None:
 def test_neither_gives_every_quote_in_document_order(index: QuoteIndex) -> None:
     assert index.find().quotes == index.quotes
     assert [q.text for q in index.find(limit=2).quotes] == [EXPECTED[0][3], EXPECTED[1][3]]
-    # Words that are all stop words do not filter.
-    assert index.find(words="the").quotes == index.quotes
+
+
+@pytest.mark.parametrize("words", ["the", "???", "🤔", "of the and"])
+def test_words_that_leave_no_searchable_token_match_nothing(index: QuoteIndex, words: str) -> None:
+    assert index.find(words=words).quotes == ()
+    assert index.find(speaker="newman", words=words).quotes == ()
 
 
 def test_suggest_speakers_for_autocomplete(index: QuoteIndex) -> None:
@@ -248,6 +252,55 @@ def test_two_speakers_in_one_paragraph() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("body", "speaker", "role"),
+    [
+        (
+            '"We will sue," Maria Lopez Policy Director at the Immigrant Rights Coalition told reporters.',
+            "Maria Lopez",
+            "Policy Director at the Immigrant Rights Coalition",
+        ),
+        (
+            '"No comment," Jane Doe Communications Director at City Hall said.',
+            "Jane Doe",
+            "Communications Director at City Hall",
+        ),
+        (
+            '"We are ahead," said Tom Reed Campaign Manager for Smith for Senate.',
+            "Tom Reed",
+            "Campaign Manager for Smith for Senate",
+        ),
+        (
+            '"The grant is renewed," John Q. Public Program Officer at the Ford Foundation wrote.',
+            "John Q. Public",
+            "Program Officer at the Ford Foundation",
+        ),
+        (
+            '"Talks resume Monday," Ana de la Cruz Senior Field Organizer for the Teachers Union said.',
+            "Ana de la Cruz",
+            "Senior Field Organizer for the Teachers Union",
+        ),
+        (
+            '"It is done," Lopez Policy Director at the Coalition said.',
+            "Lopez",
+            "Policy Director at the Coalition",
+        ),
+        (
+            '"It is done," Maria Lopez, Policy Director at the Coalition, said.',
+            "Maria Lopez",
+            "Policy Director at the Coalition",
+        ),
+        (
+            '"Next year," Public Relations Manager Sam Park said.',
+            "Sam Park",
+            "Public Relations Manager",
+        ),
+    ],
+)
+def test_a_role_after_a_name_is_split_off_whatever_its_words(body: str, speaker: str, role: str) -> None:
+    assert [(q[0], q[1]) for q in quotes_of(body)] == [(speaker, role)]
+
+
 def test_quotation_split_by_an_attribution_has_one_speaker() -> None:
     body = '"We lost," Jane Doe told reporters. "We will be back next year."'
     assert [q[0] for q in quotes_of(body)] == ["Jane Doe", "Jane Doe"]
@@ -296,7 +349,7 @@ def test_check_reports_unclosed_quotation_as_a_warning(tmp_path: Path) -> None:
     assert main(["check", "--knowledge", str(tmp_path)], out=out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(f"{tmp_path / 'bad.md'}:7: warning: quotation mark opened in paragraph 2")
-    assert lines[-1].endswith(", 0 errors, 1 warnings")
+    assert lines[-1].endswith(", 0 errors, 1 warning")
 
 
 def test_index_without_quotations() -> None:

@@ -33,8 +33,11 @@ import yarl
 discord.http.Route.BASE = {api_base!r}
 discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({gateway!r})
 
+import bot.discord_app.runner as runner
 from bot.discord_app.runner import run
 from bot.settings import Settings
+
+{patches}
 
 settings = Settings(
     _env_file=None,
@@ -48,27 +51,35 @@ sys.exit(run(settings))
 
 
 def child_environment(tmp_path: Path) -> dict[str, str]:
-    """The test's environment without bot settings, the repository importable, no config file."""
+    """The test's environment without bot settings, the repository importable.
+
+    The bot runs in ``tmp_path``, where there is no ``.env`` and no ``config/bot.toml``.
+    """
     environment = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith("BOT_") and name != "DISCORD_TOKEN"
     }
-    environment["BOT_CONFIG_FILE"] = str(tmp_path / "absent.toml")
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environment.get("PYTHONPATH")]))
     return environment
 
 
 async def start_bot(
-    fake: FakeDiscord, tmp_path: Path, token: str | None = None
+    fake: FakeDiscord,
+    tmp_path: Path,
+    token: str | None = None,
+    knowledge: Path = KNOWLEDGE,
+    api_base: str | None = None,
+    patches: str = "",
 ) -> asyncio.subprocess.Process:
     script = BOT_SCRIPT.format(
-        api_base=fake.api_base,
+        api_base=api_base or fake.api_base,
         gateway=fake.gateway_url,
         token=token or fake.token,
-        knowledge=str(KNOWLEDGE),
+        knowledge=str(knowledge),
         guild_id=fake.guild.id,
         channel_id=fake.help_channel.id,
+        patches=textwrap.dedent(patches),
     )
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -115,6 +126,12 @@ async def test_sigterm_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path
     assert code == 0, stderr
     assert "shutting down" in stderr
     assert "Traceback" not in stderr
+    # The knowledge base is loaded, and says so, before the bot logs in; no voice noise.
+    loading = stderr.index("loading 1 knowledge file from ")
+    loaded = stderr.index("knowledge base loaded: 1 document, 12 passages, 4 quotes in ")
+    assert loading < loaded < stderr.index("logging in using static token")
+    assert "PyNaCl" not in stderr
+    assert "davey" not in stderr
     # The bot closed its websocket itself: the fake has no live connection left.
     await fake.waiter.until(
         lambda: True if not fake.gateway.connected else None, timeout=2, what="the websocket to close"
@@ -127,6 +144,62 @@ async def test_a_rejected_token_exits_with_a_clear_message(fake_discord: FakeDis
     code, stderr = await finish(process, START_TIMEOUT)
     assert code == 1
     assert "Discord rejected DISCORD_TOKEN" in stderr
+    assert not fake_discord.gateway.connected
+
+
+async def test_discord_out_of_reach_at_start_up_is_one_line_after_the_knowledge_warnings(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "good.md").write_text("# Good\n\nFine.\n", encoding="utf-8")
+    (knowledge / "bad.md").write_bytes(b"caf\xe9\n")
+    # Nothing listens on port 9 of the loopback: the connection is refused, as with no network.
+    process = await start_bot(
+        fake_discord, tmp_path, knowledge=knowledge, api_base="http://127.0.0.1:9/api/v10"
+    )
+
+    code, stderr = await finish(process, START_TIMEOUT)
+
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1].startswith("cannot reach Discord: Cannot connect to host 127.0.0.1:9")
+    assert "1 file left out for errors" in stderr
+    assert stderr.index(f"knowledge: {knowledge / 'bad.md'}:1: not UTF-8") < stderr.index("cannot reach")
+
+
+SLOW_LOAD = """
+import time
+
+def slow_build_snapshot(*args, **kwargs):
+    time.sleep(60)
+
+runner.build_snapshot = slow_build_snapshot
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+async def test_a_stop_while_the_knowledge_base_loads_stops_at_once(
+    fake_discord: FakeDiscord, tmp_path: Path, signum: signal.Signals
+) -> None:
+    process = await start_bot(fake_discord, tmp_path, patches=SLOW_LOAD)
+    try:
+        assert process.stderr is not None
+        seen = b""
+        while b"loading 1 knowledge file from" not in seen:
+            line = await asyncio.wait_for(process.stderr.readline(), START_TIMEOUT)
+            assert line, seen.decode()
+            seen += line
+
+        process.send_signal(signum)
+        code, stderr = await finish(process, 3.0)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
     assert not fake_discord.gateway.connected
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -169,17 +170,207 @@ def test_dot_env_in_the_working_directory_is_read_and_the_environment_wins(
     assert settings.token == SECRET
 
 
-def test_bad_value_in_the_config_file_is_named_like_its_variable(
+def test_bad_value_in_the_config_file_names_the_file_and_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    write_config(tmp_path, monkeypatch, "cooldown_seconds = -3\n")
+    path = write_config(tmp_path, monkeypatch, 'knowledge_dir = "k"\n\ncooldown_seconds = -3\n')
 
-    with pytest.raises(SettingsError, match=r"^setting BOT_COOLDOWN_SECONDS: "):
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert str(raised.value) == (f"{path}:3: cooldown_seconds: Input should be greater than 0 (got -3)")
+
+
+def test_bad_value_in_dot_env_names_the_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("# settings\nBOT_COOLDOWN_SECONDS=-1\n", encoding="utf-8")
+
+    with pytest.raises(SettingsError, match=r"^\.env:2: BOT_COOLDOWN_SECONDS: Input should be greater"):
         load_settings()
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("cooldown_second = 5\n", 1, 'unknown setting "cooldown_second" (did you mean "cooldown_seconds"?)'),
+        (
+            "guild_ids = [1]\nmax_question_lenght = 300\n",
+            2,
+            'unknown setting "max_question_lenght" (did you mean "max_question_length"?)',
+        ),
+        ("[bot]\ncooldown_seconds = 5\n", 1, 'unknown setting "bot" (settings are not in sections'),
+        ("colour = 1\n", 1, 'unknown setting "colour"'),
+    ],
+)
+def test_an_unknown_key_in_the_config_file_stops_with_its_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = write_config(tmp_path, monkeypatch, text)
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert str(raised.value).startswith(f"{path}:{line}: {message}")
+
+
+def test_every_settings_field_is_a_known_key_of_the_config_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Derived from the model: a field added later is accepted without touching a list.
+    fields = [name for name in Settings.model_fields if name != "discord_token"]
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    lines = []
+    for name in fields:
+        value = getattr(defaults, name)
+        lines.append(f"{name} = {json.dumps(str(value) if isinstance(value, Path) else value)}")
+    write_config(tmp_path, monkeypatch, "\n".join(line for line in lines if "null" not in line) + "\n")
+
+    assert isinstance(load_settings(), Settings)
+
+
+def test_a_token_in_the_config_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = write_config(tmp_path, monkeypatch, f'cooldown_seconds = 5\ndiscord_token = "{SECRET}"\n')
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    message = str(raised.value)
+    assert message.startswith(f"{path}:2: discord_token: the token must not be in this file")
+    assert "DISCORD_TOKEN in the environment or in .env" in message
+    assert SECRET not in message
+
+
+def test_unknown_bot_variables_are_warned_about(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("BOT_COOLDOWN_SECOND", "5")
+    monkeypatch.setenv("BOT_SOMETHING_ELSE", "1")
+    monkeypatch.setenv("BOTANY", "ferns")  # not a BOT_ variable
+
+    with caplog.at_level("WARNING", logger="bot.settings"):
+        load_settings()
+
+    warnings = [record.getMessage() for record in caplog.records]
+    assert warnings == [
+        'unknown setting "BOT_COOLDOWN_SECOND" in the environment '
+        '(did you mean "BOT_COOLDOWN_SECONDS"?); it is ignored',
+        'unknown setting "BOT_SOMETHING_ELSE" in the environment; it is ignored',
+    ]
+
+
+def test_unknown_dot_env_keys_are_warned_about_with_their_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / ".env").write_text(
+        f"DISCORD_TOKEN={SECRET}\nBOT_MAX_QUESTION_LENGHT=100\nBOT_GUILD_IDS=1\n", encoding="utf-8"
+    )
+
+    with caplog.at_level("WARNING", logger="bot.settings"):
+        settings = load_settings()
+
+    assert settings.guild_ids == [1]
+    assert [record.getMessage() for record in caplog.records] == [
+        '.env:2: unknown setting "BOT_MAX_QUESTION_LENGHT" (did you mean "BOT_MAX_QUESTION_LENGTH"?); '
+        "it is ignored"
+    ]
+
+
+def test_bot_config_file_in_dot_env_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / ".env").write_text("BOT_CONFIG_FILE=elsewhere.toml\n", encoding="utf-8")
+
+    with caplog.at_level("WARNING", logger="bot.settings"):
+        load_settings()
+
+    assert [record.getMessage() for record in caplog.records] == [
+        ".env:1: BOT_CONFIG_FILE is read from the environment only; it is ignored"
+    ]
+
+
+def test_known_names_give_no_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write_config(tmp_path, monkeypatch, "cooldown_seconds = 5\n")
+    monkeypatch.setenv("BOT_GUILD_IDS", "1")
+    (tmp_path / ".env").write_text("BOT_LOG_LEVEL=debug\n", encoding="utf-8")
+
+    with caplog.at_level("WARNING", logger="bot.settings"):
+        load_settings()
+
+    assert caplog.records == []
+
+
+def test_a_dot_env_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"BOT_GUILD_IDS=1\nBOT_KNOWLEDGE_DIR=caf\xff\n")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    assert str(raised.value) == ".env: not UTF-8 (byte 0xff at line 2)"
+
+
+def test_a_config_file_that_is_not_utf8_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_bytes(b'knowledge_dir = "caf\xe9"\n')
+    monkeypatch.setenv("BOT_CONFIG_FILE", str(path))
+
+    with pytest.raises(SettingsError, match=r"bot\.toml: not UTF-8 \(byte 0xe9 at line 1\)$"):
+        load_settings()
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_bot_config_file_naming_no_file_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "settings.toml"
+    if kind == "folder":
+        path.mkdir()
+    monkeypatch.setenv("BOT_CONFIG_FILE", str(path))
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    reason = "is a folder, not a settings file" if kind == "folder" else "does not exist"
+    assert str(raised.value) == f"BOT_CONFIG_FILE: {path} {reason}"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("BOT_ASK_CHANNEL_IDS", "-5"), ("BOT_GUILD_IDS", "1,0"), ("BOT_AUDIT_CHANNEL_ID", "-1")],
+)
+def test_discord_ids_must_be_positive(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError, match=rf"^setting {name}: Input should be greater than 0"):
+        load_settings()
+
+
+def test_a_bad_setting_the_caller_does_not_need_falls_back_to_its_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BOT_COOLDOWN_SECONDS", "-1")
+    monkeypatch.setenv("BOT_KNOWLEDGE_DIR", "articles")
+
+    settings = load_settings(needed={"knowledge_dir"})
+
+    assert settings.knowledge_dir == Path("articles")
+    assert settings.cooldown_seconds == 60.0
+    with pytest.raises(SettingsError):
+        load_settings()
+
+
+def test_a_bad_setting_the_caller_needs_still_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_MAX_QUESTION_LENGTH", "5")
+    monkeypatch.setenv("BOT_COOLDOWN_SECONDS", "-1")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings(needed={"cooldown_seconds"})
+
+    assert str(raised.value).startswith("setting BOT_COOLDOWN_SECONDS: ")
+    assert "MAX_QUESTION_LENGTH" not in str(raised.value)
+
+
 def test_missing_default_config_file_is_not_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("BOT_CONFIG_FILE")
     assert not (tmp_path / "config" / "bot.toml").exists()
 
     assert isinstance(load_settings(), Settings)
@@ -199,7 +390,6 @@ def test_malformed_config_file_raises_settings_error_naming_the_file(
 def test_config_bot_toml_in_the_working_directory_is_read_by_default(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv("BOT_CONFIG_FILE")
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "bot.toml").write_text("cooldown_questions = 7\n", encoding="utf-8")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import traceback
 from typing import Any
 
@@ -14,7 +15,8 @@ from discord.ext import commands
 
 from bot.discord_app.guards import NotModerator, QuestionLimiter, QuestionOnCooldown
 from bot.replies.embeds import plain_message
-from bot.retrieval.live import LiveKnowledge, RefreshOutcome
+from bot.replies.plain import count_of
+from bot.retrieval.live import KnowledgeSnapshot, LiveKnowledge, RefreshOutcome
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,30 @@ EXTENSIONS = (
 
 APOLOGY = "Sorry, something went wrong while answering. The error has been logged; please try again."
 NOT_MODERATOR = "Only moderators (Manage Server, or a moderator role) can change the knowledge base."
+
+
+def log_snapshot(snapshot: KnowledgeSnapshot, seconds: float) -> None:
+    """Log what a start-up load gave: counts and time, then every problem with the files."""
+    left_out = len({problem.path for problem in snapshot.warnings if problem.severity == "error"})
+    counts = (
+        count_of(len(snapshot.documents), "document"),
+        count_of(len(snapshot.knowledge_base.passages), "passage"),
+        count_of(len(snapshot.quotes.quotes), "quote"),
+    )
+    skipped = f"; {count_of(left_out, 'file')} left out for errors" if left_out else ""
+    log.info("knowledge base loaded: %s in %.2f s%s", ", ".join(counts), seconds, skipped)
+    for problem in snapshot.warnings:
+        log.warning("knowledge: %s", problem)
+
+
+async def reply_to(message: discord.Message, content: str | None = None, **options: Any) -> discord.Message:
+    """Reply to ``message`` without pinging its author.
+
+    A member may delete the question before the answer is ready; the answer is then sent without
+    the reference (``fail_if_not_exists=False``) instead of failing with "Unknown message".
+    """
+    reference = message.to_reference(fail_if_not_exists=False)
+    return await message.channel.send(content, reference=reference, mention_author=False, **options)
 
 
 def cooldown_message(retry_after: float) -> str:
@@ -65,9 +91,11 @@ class ArticleBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         if self._knowledge is None:
+            # ``python -m bot run`` loads (and logs) the knowledge base before connecting; this is
+            # for a bot built without one.
+            started = time.perf_counter()
             self._knowledge = await LiveKnowledge.open(self.settings.knowledge_dir)
-        for problem in self.knowledge.current.warnings:
-            log.warning("knowledge: %s", problem)
+            log_snapshot(self._knowledge.current, time.perf_counter() - started)
         self.knowledge.listeners.append(self.post_audit)
         for extension in EXTENSIONS:
             try:
@@ -141,7 +169,7 @@ class ArticleBot(commands.Bot):
         message = args[0] if args and isinstance(args[0], discord.Message) else None
         if message is not None and not message.author.bot:
             with contextlib.suppress(discord.HTTPException):
-                await message.reply(APOLOGY, mention_author=False)
+                await reply_to(message, APOLOGY)
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -258,7 +258,7 @@ def status_embed(snapshot: KnowledgeSnapshot, last: RefreshOutcome | None) -> di
 
 
 def documents_embed(snapshot: KnowledgeSnapshot) -> discord.Embed:
-    """The documents of the knowledge base: title, source, date, passages."""
+    """The documents of the knowledge base: title, source, date, passages, file in the knowledge folder."""
     counts: dict[str, int] = {}
     for passage in snapshot.knowledge_base.passages:
         counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
@@ -270,7 +270,9 @@ def documents_embed(snapshot: KnowledgeSnapshot) -> discord.Embed:
         if document.published:
             parts.append(document.published.isoformat())
         parts.append(f"{counts.get(document.doc_id, 0)} passages")
-        lines.append(" · ".join(parts) + f" (`{document.doc_id}`)")
+        # The file's path in the knowledge folder, as a code span: a backtick in it would end the span.
+        file_name = document.name.replace("`", "'")
+        lines.append(" · ".join(parts) + f" (`{file_name}`)")
     return fit(
         discord.Embed(
             title=f"{len(snapshot.documents)} document(s)",

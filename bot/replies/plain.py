@@ -13,6 +13,11 @@ NOT_COVERED = (
 )
 
 
+def count_of(number: int, noun: str) -> str:
+    """ "1 document", "2 documents": the plural only when plural (nouns the bot counts take an "s")."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def mark_sentence(text: str, sentence: str, marker: str = "**") -> str:
     """``text`` with ``sentence`` wrapped in ``marker`` (left as is when it is not found)."""
     start = text.find(sentence)

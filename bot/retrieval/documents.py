@@ -1,15 +1,18 @@
 """Loading and validating the knowledge directory.
 
-A knowledge directory holds ``*.md`` and ``*.txt`` files: optional YAML front matter (``title``,
-``author``, ``published``, ``source``, ``url``, ``summary``) and a body of paragraphs separated by blank
-lines. Every file is checked; problems are collected as ``file:line: what is wrong`` and the caller
-decides what to do with them (list them, or refuse the whole set).
+A knowledge directory holds ``*.md`` and ``*.txt`` files, also in subfolders (moderators sort articles
+into ``2012/dec/``); dot-files and dot-folders, the ``.trash`` among them, are left out. Each file has
+optional YAML front matter (``title``, ``author``, ``published``, ``source``, ``url``, ``summary``)
+and a body of paragraphs separated by blank lines. Every file is checked; problems are collected as
+``file:line: what is wrong`` and the caller decides what to do with them (list them, or refuse the
+whole set).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +77,8 @@ class Document:
     source: str | None = None
     url: str | None = None
     summary: str | None = None
+    name: str = ""
+    """The file's path inside the knowledge folder ("2012/dec/story.md"); what moderators see."""
 
     @property
     def byline(self) -> str:
@@ -97,7 +102,7 @@ class LoadReport:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...] = field(default=())
     fingerprints: Mapping[str, str] = field(default_factory=dict)
-    """File name -> SHA-256 of the bytes that were parsed: what tells a changed file from the old one."""
+    """File path inside the folder -> SHA-256 of the bytes parsed: what tells a changed file from the old."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -133,42 +138,67 @@ def slugify(text: str) -> str:
     return _SLUG_RE.sub("-", text.lower()).strip("-") or "document"
 
 
+def list_knowledge_files(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The knowledge files under ``directory``, subfolders included, in a stable order.
+
+    Hidden files and folders (the trash among them) are left out. A folder that cannot be listed is
+    a problem located to that folder, never an exception.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        where = str(error.filename or directory)
+        problems.append(Problem(where, 0, f"could not read the folder: {error.strerror or error}"))
+
+    for folder, subfolders, names in os.walk(directory, onerror=unreadable):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if not name.startswith(".") and path.suffix.lower() in SUFFIXES and path.is_file():
+                files.append(path)
+    return sorted(files, key=lambda path: path.relative_to(directory).parts), problems
+
+
 def knowledge_files(directory: Path) -> list[Path]:
-    """The knowledge files of ``directory`` in a stable order, trash and hidden files left out."""
-    return sorted(
-        p
-        for p in directory.iterdir()
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-    )
+    """The knowledge files under ``directory`` (see ``list_knowledge_files``), problems left out."""
+    return list_knowledge_files(directory)[0]
+
+
+def relative_name(path: Path, directory: Path) -> str:
+    """``path`` as moderators name it: relative to the knowledge folder, with forward slashes."""
+    return path.relative_to(directory).as_posix()
 
 
 def load_directory(directory: str | Path) -> LoadReport:
-    """Read and validate every knowledge file in ``directory``; never raises for a bad file."""
+    """Read and validate every knowledge file under ``directory``; never raises for a bad file."""
     root = Path(directory)
     shown = str(root)
     if not root.is_dir():
-        problem = Problem(shown, 0, "knowledge directory not found")
-        return LoadReport(shown, (), (problem,))
+        reason = "is a file, not a knowledge folder" if root.exists() else "knowledge directory not found"
+        return LoadReport(shown, (), (Problem(shown, 0, reason),))
     documents: list[Document] = []
-    problems: list[Problem] = []
+    files, problems = list_knowledge_files(root)
     contents: list[tuple[Path, bytes]] = []
     # All files are read before any is parsed: reading releases the GIL, parsing holds it, and a
     # refresh runs beside the bot's event loop.
-    for path in knowledge_files(root):
+    for path in files:
         try:
             contents.append((path, path.read_bytes()))
         except OSError as error:
             # Deleted or locked between listing and reading (an editor saving, a sync tool).
             problems.append(Problem(str(path), 0, f"could not read: {error.strerror or error}"))
-    fingerprints = {path.name: hashlib.sha256(raw).hexdigest() for path, raw in contents}
+    fingerprints = {relative_name(path, root): hashlib.sha256(raw).hexdigest() for path, raw in contents}
     used_ids: set[str] = set()
     for path, raw in contents:
-        # "story.md" and "story.txt" may live side by side; their ids must not collide.
-        doc_id = slugify(path.stem)
+        name = relative_name(path, root)
+        # Top-level files keep the id of their stem; "story.md" and "story.txt", or "2012/story.md"
+        # and "2013/story.md", may live side by side, and their ids must not collide.
+        doc_id = slugify(str(Path(name).with_suffix("")))
         if doc_id in used_ids:
-            doc_id = slugify(path.name)
+            doc_id = slugify(name)
         used_ids.add(doc_id)
-        document, found = parse_document(raw, str(path), doc_id=doc_id)
+        document, found = parse_document(raw, str(path), doc_id=doc_id, name=name)
         problems.extend(found)
         if document is not None:
             documents.append(document)
@@ -193,8 +223,13 @@ def _duplicate_titles(documents: list[Document]) -> list[Problem]:
     return problems
 
 
-def parse_document(raw: bytes, path: str, doc_id: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Parse one knowledge file's bytes; return the document (None when unusable) and its problems."""
+def parse_document(
+    raw: bytes, path: str, doc_id: str | None = None, name: str | None = None
+) -> tuple[Document | None, list[Problem]]:
+    """Parse one knowledge file's bytes; return the document (None when unusable) and its problems.
+
+    ``name`` is the file's path inside the knowledge folder (default: the file name).
+    """
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(path, 0, f"file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})")]
     try:
@@ -239,6 +274,7 @@ def parse_document(raw: bytes, path: str, doc_id: str | None = None) -> tuple[Do
         source=_text(meta, "source"),
         url=_text(meta, "url"),
         summary=_text(meta, "summary"),
+        name=name or Path(path).name,
     )
     return document, problems
 
@@ -293,7 +329,7 @@ def _check_meta(
             message = f"unknown front matter key {name!r} (known: {known})"
             problems.append(Problem(path, line, message, "warning"))
             continue
-        if value is None:
+        if value is None and name != "title":
             continue
         if name == "published":
             day = _as_date(value)
@@ -305,7 +341,7 @@ def _check_meta(
         if isinstance(value, (dict, list)):
             problems.append(Problem(path, line, f"{name} must be text, not a {type(value).__name__}"))
             continue
-        text = collapse_whitespace(str(value))
+        text = collapse_whitespace("" if value is None else str(value))
         if name == "url" and not re.match(r"https?://\S+$", text):
             problems.append(Problem(path, line, f"url must start with http:// or https://, not {text!r}"))
             continue

@@ -36,6 +36,7 @@ from bot.retrieval.documents import (
     knowledge_files,
     load_directory,
     parse_document,
+    relative_name,
 )
 from bot.retrieval.knowledge_base import KnowledgeBase
 from bot.retrieval.quotes import QuoteIndex, quote_problems
@@ -161,14 +162,14 @@ _collector_paused = _CollectorPause()
 
 
 def _directory_state(directory: Path) -> dict[str, tuple[int, int]]:
-    """Name -> (size, modification time) of the knowledge files: cheap change detection."""
+    """Path in the folder -> (size, modification time) of the knowledge files: cheap change detection."""
     if not directory.is_dir():
         return {}
     state = {}
     for path in knowledge_files(directory):
         with contextlib.suppress(OSError):
             info = path.stat()
-            state[path.name] = (info.st_size, info.st_mtime_ns)
+            state[relative_name(path, directory)] = (info.st_size, info.st_mtime_ns)
     return state
 
 
@@ -209,7 +210,7 @@ def build_snapshot(directory: Path, built_by: str, strict: bool = True) -> Knowl
 
 
 def _titles_by_file(snapshot: KnowledgeSnapshot) -> dict[str, str]:
-    return {Path(d.path).name: d.title for d in snapshot.documents}
+    return {d.name: d.title for d in snapshot.documents}
 
 
 class LiveKnowledge:
@@ -270,7 +271,7 @@ class LiveKnowledge:
             same_title = [
                 Path(d.path)
                 for d in self._snapshot.documents
-                if d.title.casefold() == document.title.casefold() and Path(d.path).name != name
+                if d.title.casefold() == document.title.casefold() and d.name != name
             ]
             if not replace and target.exists():
                 return (
@@ -331,6 +332,8 @@ class LiveKnowledge:
             target = directory / entry.original_name
             if target.exists():
                 return f"{entry.original_name} exists; remove it first"
+            # Back into its subfolder, which may have been removed meanwhile.
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.trash / entry.name, target)
             return lambda: os.replace(target, self.trash / entry.name)
 
@@ -342,10 +345,13 @@ class LiveKnowledge:
             return []
         entries = []
         for path in self.trash.iterdir():
-            stamp, _, original = path.name.partition("--")
+            stamp, _, encoded = path.name.partition("--")
             try:
                 when = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
             except ValueError:
+                continue
+            original = _trash_decode(encoded)
+            if ".." in Path(original).parts or Path(original).is_absolute():
                 continue
             entries.append(TrashEntry(path.name, original, when))
         return sorted(entries, key=lambda e: e.trashed_at, reverse=True)
@@ -353,7 +359,8 @@ class LiveKnowledge:
     def _to_trash(self, path: Path) -> Path:
         self.trash.mkdir(exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        destination = self.trash / f"{stamp}--{path.name}"
+        # The path in the knowledge folder is kept in the name, so a restore puts it back in its subfolder.
+        destination = self.trash / f"{stamp}--{_trash_encode(relative_name(path, self.directory))}"
         os.replace(path, destination)
         return destination
 
@@ -467,7 +474,7 @@ class LiveKnowledge:
                 audit_log.exception("audit listener failed")
 
     def directory_state(self) -> dict[str, tuple[int, int]]:
-        """Name -> (size, modification time) of the knowledge files: cheap change detection."""
+        """Path in the folder -> (size, modification time) of the knowledge files: cheap change detection."""
         return _directory_state(self.directory)
 
     async def watch(self, interval: float = 2.0, settle: float = 1.0) -> None:
@@ -499,6 +506,15 @@ class LiveKnowledge:
             except Exception:
                 # The watcher must outlive any one failure; the next change is tried again.
                 audit_log.exception("automatic reload failed")
+
+
+def _trash_encode(name: str) -> str:
+    """A file's path in the knowledge folder as one file name ("2012/story.md" -> "2012%2Fstory.md")."""
+    return name.replace("%", "%25").replace("/", "%2F")
+
+
+def _trash_decode(name: str) -> str:
+    return name.replace("%2F", "/").replace("%25", "%")
 
 
 def safe_filename(name: str) -> str | None:

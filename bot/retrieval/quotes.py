@@ -98,6 +98,20 @@ _TITLE_WORDS = _word_set(
     secretary sen senator senior sergeant sgt sheriff sister speaker spokesman spokesperson
     spokeswoman superintendent supervisor supt treasurer trustee undersecretary vice warden
     """
+) | _word_set(
+    # What a job title's head is the director, manager or officer of ("Policy Director", "Public
+    # Relations Manager", "Program Officer"): the fields of the management, business and community
+    # service occupations of the US Standard Occupational Classification (SOC 2018, major groups 11,
+    # 13 and 21) and the departments of newsrooms, campaigns and advocacy groups. They matter for a
+    # bare surname before a role ("Lopez Policy Director at ..."); a full name is split without them.
+    # Words that are also common surnames ("Public", "Sales", "Field") are left out.
+    """
+    administrative advertising advocacy affairs campaign communications community compliance
+    creative development digital editorial engineering external finance financial fundraising
+    government governmental health human information legislative marketing media operations
+    organizing outreach partnerships planning policy political program programs project projects
+    promotions purchasing relations research resources services strategy technology training
+    """
 )
 # Forms of address: split off a name like titles, but not a role.
 _HONORIFICS = _word_set("mr mrs ms mx miss messrs mme mlle dr prof rev")
@@ -345,36 +359,74 @@ def _is_title(token: _Token) -> bool:
     return token.key in _TITLE_WORDS or token.key in _HONORIFICS
 
 
+def _is_initial(token: _Token) -> bool:
+    """A middle initial ("Q.", "J.R.") or a single capital letter."""
+    return bool(_INITIALS_RE.fullmatch(token.text)) or (len(token.text) == 1 and token.text.isupper())
+
+
+def _name_before_role(tokens: Sequence[_Token], start: int, role: int) -> tuple[int, int] | None:
+    """The name in ``tokens[start:role]`` when a role follows it ("... Policy Director at ...").
+
+    Titles before the name are skipped ("California Attorney General Kamala Harris ..."). A person
+    is named by a given name and a surname, with initials and particles between ("John Q. Public",
+    "Ana de la Cruz"): capitalised words after those two already belong to the role, whatever they
+    are ("Maria Lopez Policy Director", "Jane Doe Communications Director"), so the split does not
+    depend on every word of every job title being listed. A title word after one name word ends a
+    bare surname ("Newman Legal Director").
+    """
+    name_start = start
+    words = 0
+    name_end = start
+    for k in range(start, role):
+        token = tokens[k]
+        if _is_title(token) and words < 2 and not (words and all(_is_title(t) for t in tokens[k:role])):
+            # A title before the name: the name starts after it.
+            name_start, words, name_end = k + 1, 0, k + 1
+            continue
+        if _is_title(token) or words == 2:
+            break
+        if token.key not in _PARTICLES and not _is_initial(token):
+            words += 1
+        name_end = k + 1
+    while name_end > name_start and (
+        tokens[name_end - 1].key in _PARTICLES or _is_initial(tokens[name_end - 1])
+    ):
+        name_end -= 1
+    return (name_start, name_end) if words else None
+
+
 def _split_run(tokens: Sequence[_Token], start: int, end: int) -> tuple[int, int] | None:
     """Where the name is in a run of capitals, or None when the run names nobody.
 
     Titles before the name are its role: "California Attorney General Kamala Harris" is Kamala
     Harris. Titles after it are a role only when more of the role follows ("Chris Newman Legal
-    Director at ..."); otherwise one title word after a name is a surname ("Carole King", "John
-    Major") and more than one means there is no name ("California Attorney General said"). A
-    possessive ends what comes before it: "NDLON's Chris Newman" is Chris Newman, "Baca's" no one.
+    Director at ..."; see ``_name_before_role``); otherwise one title word after a name is a surname
+    ("Carole King", "John Major") and more than one means there is no name ("California Attorney
+    General said"). A possessive ends what comes before it: "NDLON's Chris Newman" is Chris Newman,
+    "Baca's" no one.
     """
     trailing = 0
     while trailing < end - start and _is_title(tokens[end - 1 - trailing]):
         trailing += 1
-    name_end = end
-    if trailing:
-        following = tokens[end] if end < len(tokens) else None
-        continues = (
-            following is not None
-            and following.is_word
-            and following.text[0].islower()
-            and following.key not in _SPEECH_VERBS
-        )
-        if continues:
-            name_end = end - trailing
-        elif trailing > 1 or trailing == end - start:
+    following = tokens[end] if end < len(tokens) else None
+    continues = (
+        following is not None
+        and following.is_word
+        and following.text[0].islower()
+        and following.key not in _SPEECH_VERBS
+    )
+    if trailing and continues and trailing < end - start:
+        split = _name_before_role(tokens, start, end)
+        if split is None:
             return None
-    if name_end == start:
-        return None
-    name_start = name_end - 1
-    while name_start > start and not _is_title(tokens[name_start - 1]):
-        name_start -= 1
+        name_start, name_end = split
+    else:
+        if trailing > 1 or (trailing and trailing == end - start):
+            return None
+        name_end = end
+        name_start = name_end - 1
+        while name_start > start and not _is_title(tokens[name_start - 1]):
+            name_start -= 1
     for k in range(name_end - 1, name_start - 1, -1):
         if _is_possessive(tokens[k]):
             name_start = k + 1
@@ -888,8 +940,9 @@ class QuoteIndex:
         """Quotations by ``speaker`` and/or matching ``words``.
 
         With words, the quotations are ranked by BM25 on their text and those sharing no word are left
-        out; without, they come in document order. A ``words`` with no searchable word ("the") does not
-        filter. A speaker that does not match exactly one person gives no quotations and suggestions.
+        out; without, they come in document order. Words that leave no searchable token ("the", "???",
+        an emoji) match nothing, like any other words no quotation has. A speaker that does not match
+        exactly one person gives no quotations and suggestions.
         """
         matched: Speaker | None = None
         order = list(range(len(self.quotes)))
@@ -905,12 +958,15 @@ class QuoteIndex:
                 )
             matched = candidates[0]
             order = [i for i, q in enumerate(self.quotes) if q.speaker == matched.name]
-        terms = tokenize(words[:MAX_WORDS_CHARS]) if words else []
-        if terms and self._index is not None:
-            scores = self._index.matched_scores(terms)
-            allowed = set(order)
-            ranked = self._index.top(scores, self._index.size).indices
-            order = [i for i in ranked if i in allowed and scores[i] > 0]
+        if words is not None and words.strip():
+            terms = tokenize(words[:MAX_WORDS_CHARS])
+            if not terms or self._index is None:
+                order = []
+            else:
+                scores = self._index.matched_scores(terms)
+                allowed = set(order)
+                ranked = self._index.top(scores, self._index.size).indices
+                order = [i for i in ranked if i in allowed and scores[i] > 0]
         if limit is not None:
             order = order[: max(0, limit)]
         return QuoteLookup(tuple(self.quotes[i] for i in order), speaker=matched)

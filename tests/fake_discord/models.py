@@ -65,6 +65,7 @@ INTENT_MESSAGE_CONTENT = 1 << 15
 # Channel types.
 GUILD_TEXT = 0
 DM = 1
+PUBLIC_THREAD = 11
 
 
 class SnowflakeGenerator:
@@ -161,7 +162,7 @@ class FakeRole:
 
 @dataclass(frozen=True)
 class FakeChannel:
-    """A guild text channel (`guild_id` set) or a DM channel (`recipient` set)."""
+    """A guild text channel (`guild_id` set), a thread in one (`parent_id` set too) or a DM (`recipient`)."""
 
     id: int
     name: str
@@ -169,6 +170,13 @@ class FakeChannel:
     guild_id: int | None = None
     recipient: FakeUser | None = None
     position: int = 0
+    parent_id: int | None = None
+    owner_id: int | None = None
+
+    @property
+    def is_thread(self) -> bool:
+        """Whether this is a thread of a text channel."""
+        return self.type == PUBLIC_THREAD
 
     @property
     def mention(self) -> str:
@@ -189,6 +197,26 @@ class FakeChannel:
                 "type": DM,
                 "last_message_id": None,
                 "recipients": [self.recipient.to_payload()],
+                "flags": 0,
+            }
+        if self.is_thread:
+            return {
+                "id": str(self.id),
+                "type": self.type,
+                "guild_id": str(self.guild_id),
+                "parent_id": str(self.parent_id),
+                "owner_id": str(self.owner_id),
+                "name": self.name,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "message_count": 0,
+                "member_count": 1,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": "2024-01-01T00:00:00+00:00",
+                    "locked": False,
+                },
                 "flags": 0,
             }
         return {
@@ -307,8 +335,8 @@ class FakeGuild:
             "unavailable": False,
             "member_count": len(self.members),
             "members": [member.to_payload() for member in self.members.values()],
-            "channels": [channel.to_payload() for channel in self.channels.values()],
-            "threads": [],
+            "channels": [channel.to_payload() for channel in self.channels.values() if not channel.is_thread],
+            "threads": [channel.to_payload() for channel in self.channels.values() if channel.is_thread],
             "presences": [],
             "voice_states": [],
             "stage_instances": [],

@@ -266,6 +266,27 @@ class FakeDiscord:
         """A new text channel (announce it with `dispatch("CHANNEL_CREATE", ...)` if the bot is running)."""
         return self.world.add_text_channel(guild or self.guild, name)
 
+    async def add_thread(
+        self, parent: ChannelRef, name: str, *, owner: FakeUser | None = None
+    ) -> FakeChannel:
+        """A new public thread in `parent`, started by `owner` (default: the plain user), announced.
+
+        THREAD_CREATE is dispatched, as Discord does to a bot that can see the parent channel.
+        """
+        thread = self.world.add_thread(self._channel(parent), name, owner=owner or self.user)
+        if self.gateway.connected:
+            await self.dispatch("THREAD_CREATE", {**thread.to_payload(), "newly_created": True})
+        return thread
+
+    async def delete_message(self, message: JSON) -> None:
+        """The author deletes `message`: it is gone, and MESSAGE_DELETE is dispatched."""
+        message_id = int(message["id"])
+        del self.messages[message_id]
+        data = {"id": str(message_id), "channel_id": message["channel_id"]}
+        if message.get("guild_id"):
+            data["guild_id"] = message["guild_id"]
+        await self.dispatch("MESSAGE_DELETE", data)
+
     def dm_channel(self, user: FakeUser) -> FakeChannel:
         """The DM channel between the bot and `user`."""
         return self.world.dm_channel(user)

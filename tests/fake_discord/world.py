@@ -9,6 +9,7 @@ from .models import (
     DM,
     EVERYONE_PERMISSIONS,
     MODERATOR_PERMISSIONS,
+    PUBLIC_THREAD,
     FakeChannel,
     FakeGuild,
     FakeMember,
@@ -78,6 +79,20 @@ class World:
         )
         guild.channels[channel.id] = channel
         return channel
+
+    def add_thread(self, parent: FakeChannel, name: str, *, owner: FakeUser) -> FakeChannel:
+        """Create a public thread in the text channel `parent`, started by `owner`."""
+        assert parent.guild_id is not None and not parent.is_thread, "threads live in guild text channels"
+        thread = FakeChannel(
+            id=self.snowflakes.next(),
+            name=name,
+            type=PUBLIC_THREAD,
+            guild_id=parent.guild_id,
+            parent_id=parent.id,
+            owner_id=owner.id,
+        )
+        self.guilds[parent.guild_id].channels[thread.id] = thread
+        return thread
 
     def add_member(
         self, guild: FakeGuild, user: FakeUser, *, roles: list[FakeRole] | None = None

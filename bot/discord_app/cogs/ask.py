@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.client import ArticleBot, cooldown_message
+from bot.discord_app.client import ArticleBot, cooldown_message, reply_to
 from bot.discord_app.guards import QuestionOnCooldown, looks_like_question, strip_mentions
 from bot.discord_app.views import AnswerPager
 from bot.replies.embeds import EMPTY_QUESTION, answer_embed, plain_message
@@ -52,39 +52,46 @@ class AskCog(commands.Cog):
         view = AnswerPager(result, knowledge_base.document, owner_id)
         return view.embed(), (view if view.useful else None)
 
+    def in_ask_channel(self, channel: discord.abc.Messageable) -> bool:
+        """True in an ask channel and in its threads, which members expect to behave like it."""
+        ask_channels = self.bot.settings.ask_channel_ids
+        if isinstance(channel, discord.Thread):
+            return channel.parent_id in ask_channels
+        return getattr(channel, "id", None) in ask_channels
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer mentions, DMs, and questions in the ask channels."""
+        """Answer mentions, DMs, and questions in the ask channels and their threads."""
         bot_user = self.bot.user
         if message.author.bot or bot_user is None or message.author.id == bot_user.id:
             return
         mentioned = bot_user in message.mentions
         direct = message.guild is None
-        in_ask_channel = message.channel.id in self.bot.settings.ask_channel_ids
+        in_ask_channel = self.in_ask_channel(message.channel)
         question = strip_mentions(message.content, bot_user.id)
         if not (mentioned or direct or (in_ask_channel and looks_like_question(question))):
             return
         if not question:
-            await message.reply(EMPTY_QUESTION, mention_author=False)
+            await reply_to(message, EMPTY_QUESTION)
             return
         refusal = self.too_long(question)
         if refusal:
-            await message.reply(refusal, mention_author=False)
+            await reply_to(message, refusal)
             return
         try:
             self.bot.limiter.hit(message.author.id)
         except QuestionOnCooldown as cooldown:
             if self.bot.limiter.should_notify(message.author.id):
-                notice = await message.reply(cooldown_message(cooldown.retry_after), mention_author=False)
+                notice = await reply_to(message, cooldown_message(cooldown.retry_after))
                 # Not delete_after: its task would outlive the bot's shutdown; this one is cancelled.
                 self.bot.start_background(expire(notice, NOTICE_SECONDS))
             return
         async with message.channel.typing():
             embed, view = await self.answer(question, message.author.id)
         if view is None:
-            await message.reply(embed=embed, mention_author=False)
+            await reply_to(message, embed=embed)
         else:
-            view.message = await message.reply(embed=embed, view=view, mention_author=False)
+            view.message = await reply_to(message, embed=embed, view=view)
 
     @app_commands.command(name="ask", description="Ask a question about the article")
     @app_commands.describe(

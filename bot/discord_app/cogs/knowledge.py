@@ -138,7 +138,7 @@ class KnowledgeCog(commands.GroupCog, group_name="kb", group_description="Manage
         return [
             app_commands.Choice(name=clip(d.title, CHOICE_LIMIT), value=d.doc_id[:CHOICE_LIMIT])
             for d in self.bot.knowledge.current.documents
-            if typed in d.title.casefold() or typed in d.doc_id
+            if typed in d.title.casefold() or typed in d.doc_id or typed in d.name.casefold()
         ][:MAX_CHOICES]
 
     @app_commands.command(name="restore", description="Bring a removed or replaced file back from the trash")
