@@ -78,7 +78,7 @@ def load_knowledge_base(directory: Path, strict: bool = False) -> KnowledgeBase:
             f"{problems}\nAnswering from the {count_of(len(report.documents), 'valid document')}; "
             "the problems above leave the rest out.\n"
         )
-    return KnowledgeBase(report.documents)
+    return KnowledgeBase(report.documents, synonyms=report.synonyms)
 
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:

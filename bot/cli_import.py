@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from bot.retrieval.documents import Problem
+    from bot.retrieval.problems import Problem
 
 REQUESTED_BY = "python -m bot import"
 

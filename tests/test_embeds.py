@@ -34,10 +34,11 @@ from bot.replies.embeds import (
     refresh_embed,
     status_embed,
 )
-from bot.retrieval.documents import Document, Paragraph, Problem
+from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.knowledge_base import Hit, SearchResult
 from bot.retrieval.live import RefreshOutcome, build_snapshot
 from bot.retrieval.passages import Citation, Passage
+from bot.retrieval.problems import Problem
 from bot.retrieval.quotes import Quote, QuoteIndex, QuoteLookup, Speaker
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"

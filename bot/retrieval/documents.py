@@ -17,14 +17,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import yaml
 
+from bot.retrieval.problems import Problem
+from bot.retrieval.synonyms import Synonyms, parse_synonyms
 from bot.retrieval.text import collapse_whitespace
 
 SUFFIXES = (".md", ".txt")
 TRASH_DIR = ".trash"
+# The moderators' synonyms, in the knowledge folder itself (not an article; see ``synonyms.py``).
+SYNONYMS_FILE = "synonyms.txt"
+
 FRONT_MATTER_KEYS = frozenset({"title", "author", "published", "source", "url", "summary"})
 
 # Longest value of each text field, in characters. Headlines run to about 100 characters and a
@@ -39,20 +43,6 @@ FIELD_LIMITS = {"title": 300, "author": 300, "source": 300, "url": 2000, "summar
 _FENCE = "---"
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with one knowledge file, located to a line."""
-
-    path: str
-    line: int
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "warning: "
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +93,8 @@ class LoadReport:
     problems: tuple[Problem, ...] = field(default=())
     fingerprints: Mapping[str, str] = field(default_factory=dict)
     """File path inside the folder -> SHA-256 of the bytes parsed: what tells a changed file from the old."""
+    synonyms: Synonyms = field(default_factory=Synonyms.empty)
+    """The moderators' synonyms (``SYNONYMS_FILE``), or none when the folder has no such file."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -155,14 +147,45 @@ def list_knowledge_files(directory: Path) -> tuple[list[Path], list[Problem]]:
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in names:
             path = Path(folder) / name
+            if path == directory / SYNONYMS_FILE:
+                continue  # Not an article: read by ``load_synonyms``.
             if not name.startswith(".") and path.suffix.lower() in SUFFIXES and path.is_file():
                 files.append(path)
     return sorted(files, key=lambda path: path.relative_to(directory).parts), problems
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    """The knowledge files under ``directory`` (see ``list_knowledge_files``), problems left out."""
-    return list_knowledge_files(directory)[0]
+    """The knowledge files under ``directory`` (see ``list_knowledge_files``), problems left out,
+    with the synonyms file when there is one (what a change to the knowledge base is made of)."""
+    synonyms = directory / SYNONYMS_FILE
+    return list_knowledge_files(directory)[0] + ([synonyms] if synonyms.is_file() else [])
+
+
+def load_synonyms(directory: Path) -> tuple[Synonyms, list[Problem], str | None]:
+    """The moderators' synonyms in ``directory``, their problems, and the file's SHA-256 (None when
+    there is no such file: every question is then read as written)."""
+    path = directory / SYNONYMS_FILE
+    if not path.is_file():
+        return Synonyms.empty(), [], None
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return Synonyms.empty(), [Problem(str(path), 0, f"could not read: {error.strerror or error}")], None
+    synonyms, problems = read_synonyms(raw, str(path))
+    return synonyms, problems, hashlib.sha256(raw).hexdigest()
+
+
+def read_synonyms(raw: bytes, path: str) -> tuple[Synonyms, list[Problem]]:
+    """The rules of a synonyms file's bytes and its problems (a file that is not UTF-8 has no rules)."""
+    text = decode(raw, path)
+    if isinstance(text, Problem):
+        return Synonyms.empty(), [text]
+    return parse_synonyms(text, path)
+
+
+def synonym_problems(raw: bytes, path: str) -> list[Problem]:
+    """What is wrong with a synonyms file's bytes, line by line (nothing when it is usable)."""
+    return read_synonyms(raw, path)[1]
 
 
 def relative_name(path: Path, directory: Path) -> str:
@@ -203,9 +226,13 @@ def load_directory(directory: str | Path) -> LoadReport:
         if document is not None:
             documents.append(document)
     problems.extend(_duplicate_titles(documents))
+    synonyms, found, fingerprint = load_synonyms(root)
+    problems.extend(found)
+    if fingerprint is not None:
+        fingerprints[SYNONYMS_FILE] = fingerprint
     if not documents and not problems:
         problems.append(Problem(shown, 0, "no .md or .txt files"))
-    return LoadReport(shown, tuple(documents), tuple(problems), fingerprints)
+    return LoadReport(shown, tuple(documents), tuple(problems), fingerprints, synonyms)
 
 
 def _duplicate_titles(documents: list[Document]) -> list[Problem]:
@@ -223,6 +250,16 @@ def _duplicate_titles(documents: list[Document]) -> list[Problem]:
     return problems
 
 
+def decode(raw: bytes, path: str) -> str | Problem:
+    """A file's UTF-8 text with newlines made plain, or the problem naming the first bad byte."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return Problem(path, line, f"not UTF-8 (byte 0x{raw[error.start]:02x})")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_document(
     raw: bytes, path: str, doc_id: str | None = None, name: str | None = None
 ) -> tuple[Document | None, list[Problem]]:
@@ -232,12 +269,9 @@ def parse_document(
     """
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(path, 0, f"file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(path, line, f"not UTF-8 (byte 0x{raw[error.start]:02x})")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(raw, path)
+    if isinstance(text, Problem):
+        return None, [text]
     meta, body_start, problems = _front_matter(text, path)
     if any(p.severity == "error" for p in problems):
         return None, problems

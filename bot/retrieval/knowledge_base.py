@@ -191,7 +191,7 @@ class KnowledgeBase:
         report = load_directory(directory)
         if not report.ok:
             raise KnowledgeError(report.errors)
-        return cls(report.documents)
+        return cls(report.documents, synonyms=report.synonyms)
 
     @cached_property
     def quotes(self) -> QuoteIndex:

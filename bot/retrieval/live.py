@@ -28,17 +28,19 @@ from pathlib import Path
 
 from bot.retrieval.documents import (
     SUFFIXES,
+    SYNONYMS_FILE,
     TRASH_DIR,
     Document,
     KnowledgeError,
     LoadReport,
-    Problem,
     knowledge_files,
     load_directory,
     parse_document,
     relative_name,
+    synonym_problems,
 )
 from bot.retrieval.knowledge_base import KnowledgeBase
+from bot.retrieval.problems import Problem
 from bot.retrieval.quotes import QuoteIndex, quote_problems
 
 audit_log = logging.getLogger("bot.audit")
@@ -194,7 +196,7 @@ def build_snapshot(directory: Path, built_by: str, strict: bool = True) -> Knowl
             raise NoDocumentsError(report.errors or [Problem(str(directory), 0, "no documents")])
         if strict and report.errors:
             raise KnowledgeError(report.errors)
-        knowledge_base = KnowledgeBase(report.documents)
+        knowledge_base = KnowledgeBase(report.documents, synonyms=report.synonyms)
         quotes = QuoteIndex(report.documents)
         warnings = (*report.problems, *quote_problems(report.documents))
     return KnowledgeSnapshot(
@@ -263,23 +265,32 @@ class LiveKnowledge:
             name = safe_filename(filename)
             if name is None:
                 return f"'{filename}' is not the name of a .md or .txt file (no folders)"
-            document, problems = parse_document(data, name)
-            errors = [p for p in problems if p.severity == "error"]
-            if document is None or errors:
-                return "; ".join(str(p) for p in errors) or f"{name}: not a usable knowledge file"
             target = directory / name
-            same_title = [
-                Path(d.path)
-                for d in self._snapshot.documents
-                if d.title.casefold() == document.title.casefold() and d.name != name
-            ]
+            if name == SYNONYMS_FILE:
+                # The moderators' synonyms: checked as such, not as an article.
+                wrong = synonym_problems(data, name)
+                if wrong:
+                    return "; ".join(str(p) for p in wrong)
+                same_title: list[Path] = []
+                title = ""
+            else:
+                document, problems = parse_document(data, name)
+                errors = [p for p in problems if p.severity == "error"]
+                if document is None or errors:
+                    return "; ".join(str(p) for p in errors) or f"{name}: not a usable knowledge file"
+                title = document.title
+                same_title = [
+                    Path(d.path)
+                    for d in self._snapshot.documents
+                    if d.title.casefold() == title.casefold() and d.name != name
+                ]
             if not replace and target.exists():
                 return (
                     f"{name} already exists; use replace:true to replace it (the old one goes to the trash)"
                 )
             if not replace and same_title:
                 return (
-                    f"{same_title[0].name} already holds '{document.title}'; use replace:true to replace it "
+                    f"{same_title[0].name} already holds '{title}'; use replace:true to replace it "
                     "(the old one goes to the trash)"
                 )
             displaced = [p for p in [target, *same_title] if p.exists()]

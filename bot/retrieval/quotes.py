@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.retrieval.documents import Document, Problem
+from bot.retrieval.documents import Document
 from bot.retrieval.passages import Citation, citation_for
+from bot.retrieval.problems import Problem
 from bot.retrieval.ranking import BM25Index
 from bot.retrieval.spelling import collapse_doubles, within_one_edit
 from bot.retrieval.text import STOP_WORDS, collapse_whitespace, normalise, split_sentences, tokenize

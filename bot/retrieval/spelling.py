@@ -59,7 +59,10 @@ class Speller:
             if len(word) >= MIN_LENGTH and word.isalpha():
                 key = collapse_doubles(word)
                 score = weight(word_term)
-                if score > frequency.get(key, -1.0):
+                best = frequency.get(key, -1.0)
+                # Ties go to the smaller term, whatever order the set gives the pairs in (it changes
+                # with hash randomisation): the same question is corrected the same in every process.
+                if score > best or (score == best and word_term < stems[key]):
                     frequency[key] = score
                     stems[key] = word_term
         self._frequency = frequency

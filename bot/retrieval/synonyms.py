@@ -9,7 +9,7 @@
 
 An entry may be several words ("law enforcement"). Entries are matched word for word, whatever their
 case; inflected forms are not guessed (moderators list the forms they mean). Problems are collected
-as ``file:line: reason``, like the knowledge files' (``documents.Problem``), and a rule with a
+as ``file:line: reason``, like the knowledge files' (``problems.Problem``), and a rule with a
 problem is left out; the caller decides whether to refuse the file.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bot.retrieval.documents import Problem
+from bot.retrieval.problems import Problem
 from bot.retrieval.text import normalise
 
 ARROW = "=>"
@@ -133,7 +133,7 @@ class Synonyms:
         return "".join(f"{rule}\n" for rule in self.rules)
 
 
-def parse_synonyms(text: str, source: str) -> tuple[Synonyms, list[str]]:
+def parse_synonyms(text: str, source: str) -> tuple[Synonyms, list[Problem]]:
     """The rules of synonyms file ``text`` and its problems as ``source:line: reason``.
 
     A line with a problem is left out and the others are kept. Problems: a line longer than
@@ -157,7 +157,7 @@ def parse_synonyms(text: str, source: str) -> tuple[Synonyms, list[str]]:
             break
         elif rule is not None:
             rules.append(rule)
-    return Synonyms(tuple(rules)), [str(problem) for problem in problems]
+    return Synonyms(tuple(rules)), problems
 
 
 def _parse_rule(line: str, number: int, source: str) -> tuple[SynonymRule | None, Problem | None]:

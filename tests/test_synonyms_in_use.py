@@ -1,0 +1,97 @@
+"""The moderators' synonyms file at work: read with the knowledge folder, applied to questions,
+checked like the articles, and reloaded with them all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from samples import SHERIFF, copy_bundled
+
+from bot import cli
+from bot.retrieval.documents import SYNONYMS_FILE, load_directory
+from bot.retrieval.knowledge_base import KnowledgeBase
+from bot.retrieval.live import LiveKnowledge
+
+# "pigs" is in no dictionary sense the police, and WordNet does not say so: only a moderator can.
+QUESTION = "did the pigs stop handing ppl over"
+RULES = "# Words our members use\npigs, piggies => sheriff, police\n\nleo, law enforcement\n"
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    return copy_bundled(tmp_path / "knowledge")
+
+
+def test_the_synonyms_file_is_not_read_as_an_article(knowledge_dir: Path) -> None:
+    (knowledge_dir / SYNONYMS_FILE).write_text(RULES, encoding="utf-8")
+
+    report = load_directory(knowledge_dir)
+
+    assert report.ok
+    assert [d.title for d in report.documents] == [SHERIFF]
+    assert len(report.synonyms) == 2
+    assert SYNONYMS_FILE in report.fingerprints
+
+
+def test_a_moderators_synonym_is_read_as_the_words_it_names(knowledge_dir: Path) -> None:
+    before = KnowledgeBase.from_directory(knowledge_dir)
+    (knowledge_dir / SYNONYMS_FILE).write_text(RULES, encoding="utf-8")
+
+    after = KnowledgeBase.from_directory(knowledge_dir)
+
+    assert "pigs" in before.search(QUESTION).unmatched
+    terms = {t.term for t in after.analyse(QUESTION) if t.word in ("sheriff", "police", "pigs")}
+    assert "sheriff" in terms
+    result = after.search(QUESTION)
+    assert result.answered and "pigs" not in result.unmatched
+
+
+def test_check_reports_each_bad_synonym_line_as_file_line_reason(
+    knowledge_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (knowledge_dir / SYNONYMS_FILE).write_text("cops, police\nsue => \na => b => c\n", encoding="utf-8")
+
+    code = cli.main(["check", "--knowledge", str(knowledge_dir)])
+
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_INVALID_KNOWLEDGE
+    assert f"{knowledge_dir / SYNONYMS_FILE}:2: " in out
+    assert f"{knowledge_dir / SYNONYMS_FILE}:3: " in out
+
+
+def test_a_synonyms_file_that_is_not_utf8_is_reported_not_raised(knowledge_dir: Path) -> None:
+    (knowledge_dir / SYNONYMS_FILE).write_bytes(b"cops, police\ncaf\xe9, coffee\n")
+
+    report = load_directory(knowledge_dir)
+
+    assert [str(p) for p in report.errors] == [f"{knowledge_dir / SYNONYMS_FILE}:2: not UTF-8 (byte 0xe9)"]
+
+
+async def test_reload_applies_new_synonyms_and_refuses_a_broken_file_whole(knowledge_dir: Path) -> None:
+    knowledge = await LiveKnowledge.open(knowledge_dir)
+    (knowledge_dir / SYNONYMS_FILE).write_text(RULES, encoding="utf-8")
+
+    accepted = await knowledge.reload("mod")
+
+    assert accepted.accepted
+    assert "pigs" not in knowledge.current.knowledge_base.search(QUESTION).unmatched
+    working = knowledge.current
+    (knowledge_dir / SYNONYMS_FILE).write_text(RULES + "oops =>\n", encoding="utf-8")
+
+    refused = await knowledge.reload("mod")
+
+    assert not refused.accepted
+    assert [p.line for p in refused.problems] == [5]
+    assert knowledge.current is working  # the working synonyms keep answering
+
+
+async def test_kb_add_of_a_synonyms_file_checks_it_as_synonyms(knowledge_dir: Path) -> None:
+    knowledge = await LiveKnowledge.open(knowledge_dir)
+
+    bad = await knowledge.add(SYNONYMS_FILE, b"=> police\n", "mod")
+    good = await knowledge.add(SYNONYMS_FILE, RULES.encode(), "mod")
+
+    assert not bad.accepted and f"{SYNONYMS_FILE}:1: " in (bad.detail or "")
+    assert good.accepted
+    assert len(knowledge.current.knowledge_base.synonyms) == 2
