@@ -16,6 +16,13 @@ from bot.retrieval.synonyms import (
     parse_synonyms,
 )
 
+
+def parsed(text: str, source: str) -> tuple[Synonyms, list[str]]:
+    """``parse_synonyms`` with its problems as the lines a moderator reads."""
+    synonyms, problems = parse_synonyms(text, source)
+    return synonyms, [str(problem) for problem in problems]
+
+
 SOURCE = "knowledge/synonyms.txt"
 
 EXAMPLE = """\
@@ -28,7 +35,7 @@ L.A., Los Angeles
 
 
 def _parsed(text: str) -> Synonyms:
-    synonyms, errors = parse_synonyms(text, SOURCE)
+    synonyms, errors = parsed(text, SOURCE)
     assert errors == []
     return synonyms
 
@@ -150,7 +157,7 @@ def test_curly_apostrophes_are_straightened() -> None:
 )
 def test_each_problem_is_reported_at_its_line_and_the_line_left_out(line: str, reason: str) -> None:
     text = "# comment\n\nsue => lawsuit\n" + line + "\nfeds => federal\n"
-    synonyms, errors = parse_synonyms(text, SOURCE)
+    synonyms, errors = parsed(text, SOURCE)
     assert len(errors) == 1
     assert errors[0].startswith(f"{SOURCE}:4: {reason}")
     assert [rule.line for rule in synonyms.rules] == [3, 5]
@@ -158,7 +165,7 @@ def test_each_problem_is_reported_at_its_line_and_the_line_left_out(line: str, r
 
 def test_every_problem_of_a_file_is_reported() -> None:
     text = "=> a\nb =>\nc\nd => e\n"
-    synonyms, errors = parse_synonyms(text, "s.txt")
+    synonyms, errors = parsed(text, "s.txt")
     assert errors == [
         "s.txt:1: nothing before '=>'",
         "s.txt:2: nothing after '=>'",
@@ -169,7 +176,7 @@ def test_every_problem_of_a_file_is_reported() -> None:
 
 def test_rules_past_the_cap_are_left_out_with_one_problem() -> None:
     text = "".join(f"w{i} => x{i}\n" for i in range(MAX_RULES + 10))
-    synonyms, errors = parse_synonyms(text, SOURCE)
+    synonyms, errors = parsed(text, SOURCE)
     assert len(synonyms) == MAX_RULES
     assert errors == [
         f"{SOURCE}:{MAX_RULES + 1}: more than {MAX_RULES} rules; this one and the rest are left out"
@@ -177,7 +184,7 @@ def test_rules_past_the_cap_are_left_out_with_one_problem() -> None:
 
 
 def test_windows_line_endings_keep_the_line_numbers() -> None:
-    synonyms, errors = parse_synonyms("sue => lawsuit\r\n\r\ncops\r\n", SOURCE)
+    synonyms, errors = parsed("sue => lawsuit\r\n\r\ncops\r\n", SOURCE)
     assert len(synonyms) == 1
     assert errors == [f"{SOURCE}:3: 'cops' is only read as itself: a rule needs two different entries"]
 
@@ -197,12 +204,12 @@ _RULE_TEXT = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=400), _RULE_TEXT))
 def test_parsing_any_text_never_raises(text: str) -> None:
-    synonyms, errors = parse_synonyms(text, SOURCE)
+    synonyms, errors = parsed(text, SOURCE)
     assert all(error.startswith(f"{SOURCE}:") for error in errors)
     for rule in synonyms.rules:
         assert rule.entries
         assert len({*rule.entries, *(rule.targets or ())}) > 1
-    listed, listed_errors = parse_synonyms(synonyms.to_text(), SOURCE)
+    listed, listed_errors = parsed(synonyms.to_text(), SOURCE)
     assert listed_errors == []
     assert [str(rule) for rule in listed.rules] == [str(rule) for rule in synonyms.rules]
 
