@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.retrieval import answer_types
 from bot.retrieval.answer_types import asks_for_quantity, holds_answer
 from bot.retrieval.knowledge_base import KnowledgeBase
 
@@ -97,3 +98,34 @@ def test_questions_asking_for_a_number_the_article_has_are_answered(
 
     assert result.answered
     assert paragraph in [hit.passage.paragraph for hit in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_date"),
+    [
+        ("what day did baca announce this", True),
+        ("which month was the lawsuit filed", True),
+        ("wat year is this from", True),
+        ("what day of the week was it", True),
+        ("when did baca announce this", False),  # SQuAD's "when" is as often "in the Pliocene"
+        ("why did baca change his mind", False),
+        ("who sued baca", False),
+    ],
+)
+def test_questions_asking_for_a_day_month_or_year_want_a_date(question: str, wants_date: bool) -> None:
+    pattern = answer_types.wanted_pattern(question)
+
+    assert (pattern is not None) is wants_date
+    if pattern is not None:
+        assert pattern.search("In October, NDLON filed")
+        assert pattern.search("said Wednesday")
+        assert pattern.search("back in 2012")
+        assert not pattern.search("a spokesman for the sheriff")
+
+
+def test_a_date_question_puts_a_passage_that_holds_a_date_first() -> None:
+    knowledge_base = KnowledgeBase.from_directory(KNOWLEDGE_DIR)
+
+    result = knowledge_base.search("which month did ndlon and the other groups file their lawsuit")
+
+    assert result.hits[0].passage.text.startswith("In October")

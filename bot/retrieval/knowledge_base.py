@@ -76,6 +76,13 @@ FRAME_VERBS = frozenset(
 # so an answer is not padded with paragraphs that merely share a name with the question.
 SUPPORT_RATIO = 0.5
 
+# Questions asking for a date (``answer_types.wanted_pattern``): among the best
+# ``ANSWER_TYPE_CANDIDATES`` passages, those at least ``ANSWER_TYPE_SUPPORT`` as relevant as the best
+# and holding a date come first. Measured with 0.5 and 0.8 on SQuAD (0.8 slightly better) and the
+# article's sets (the same).
+ANSWER_TYPE_CANDIDATES = 5
+ANSWER_TYPE_SUPPORT = 0.8
+
 # "Who is Newman?", "what's NDLON", "what does NDLON stand for": questions asking what a name is. News
 # writing introduces a person or a group where it first names them ("Chris Newman, Legal Director
 # at the National Day Laborer Organizing Network") and later only repeats the name ("Newman said"),
@@ -253,9 +260,14 @@ class KnowledgeBase:
         return [(i, matched[i]) for i, _ in scored[:k]]
 
     def _ranked(self, question: str, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
-        """``_candidates``, with the introducing paragraph first when the question asks what a name is."""
+        """``_candidates``, with the introducing paragraph first when the question asks what a name is,
+        and passages that hold a date before those that do not when the question asks for one."""
         if not asks_what_a_name_is(question):
-            return self._candidates(terms, k)
+            wanted = answer_types.wanted_pattern(question[:MAX_QUERY_CHARS])
+            if wanted is None:
+                return self._candidates(terms, k)
+            candidates = self._candidates(terms, max(k, ANSWER_TYPE_CANDIDATES))
+            return self._preferred(candidates, wanted)[:k]
         named = [t for t in terms if t.word not in _INTRODUCTION_WORDS]
         # Every word must be known: in "who is suing Baca" the name is not what is asked about.
         if len(named) > NAME_WORDS or any(t.term is None for t in named):
@@ -265,6 +277,20 @@ class KnowledgeBase:
         if introduction is not None:
             candidates.insert(0, candidates.pop(introduction))
         return candidates[:k]
+
+    def _preferred(
+        self, candidates: list[tuple[int, float]], wanted: re.Pattern[str]
+    ) -> list[tuple[int, float]]:
+        """``candidates`` with those holding ``wanted`` first, among the ones at least
+        ``ANSWER_TYPE_SUPPORT`` as relevant as the best; the order is kept otherwise."""
+        if not candidates:
+            return candidates
+        floor = ANSWER_TYPE_SUPPORT * max(score for _, score in candidates)
+
+        def preferred(pair: tuple[int, float]) -> bool:
+            return pair[1] >= floor and wanted.search(self.passages[pair[0]].text) is not None
+
+        return sorted(candidates, key=lambda pair: not preferred(pair))
 
     def _introduction(
         self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
