@@ -182,12 +182,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     for problem in problems:
         out.write(f"{problem}\n")
     warnings = sum(problem.severity == "warning" for problem in problems)
-    counts = (
+    counts = [
         count_of(len(report.documents), "document"),
         count_of(len(build_passages(report.documents)), "passage"),
         count_of(len(report.errors), "error"),
         count_of(warnings, "warning"),
-    )
+    ]
+    if report.synonyms:
+        counts.insert(2, count_of(len(report.synonyms), "synonym rule"))
     out.write(f"{directory}: {', '.join(counts)}\n")
     return EXIT_OK if report.ok else EXIT_INVALID_KNOWLEDGE
 

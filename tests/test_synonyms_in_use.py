@@ -47,6 +47,15 @@ def test_a_moderators_synonym_is_read_as_the_words_it_names(knowledge_dir: Path)
     assert result.answered and "pigs" not in result.unmatched
 
 
+def test_check_counts_the_synonym_rules(knowledge_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (knowledge_dir / SYNONYMS_FILE).write_text(RULES, encoding="utf-8")
+
+    code = cli.main(["check", "--knowledge", str(knowledge_dir)])
+
+    assert code == cli.EXIT_OK
+    assert capsys.readouterr().out.endswith(", 2 synonym rules, 0 errors, 0 warnings\n")
+
+
 def test_check_reports_each_bad_synonym_line_as_file_line_reason(
     knowledge_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
