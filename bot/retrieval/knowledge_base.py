@@ -455,6 +455,8 @@ def is_off_topic(terms: Sequence[QueryTerm]) -> bool:
     did they sue the sheriff"), so nouns link in full.
     """
     known = {t.word for t in terms if t.known}
+    if len(known) > 1:
+        return False
     unknown = {t.word: t.share for t in terms if not t.known and t.word not in FRAME_VERBS}
     link = sum(max(COMMON_LINK, background_share(word)) for word in known)
-    return len(known) <= 1 and sum(unknown.values()) >= UNKNOWN_WORDS * link
+    return sum(unknown.values()) >= UNKNOWN_WORDS * link

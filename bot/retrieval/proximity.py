@@ -27,9 +27,9 @@ def window_score(sequence: npt.NDArray[np.int32], weights: Mapping[int, float], 
     """
     if not weights or sequence.size == 0:
         return 0.0
-    keys = np.fromiter(weights, dtype=np.int64, count=len(weights))
-    positions = np.flatnonzero(np.isin(sequence, keys)).tolist()
-    terms = sequence[positions].tolist()
+    hits = [(position, term_id) for position, term_id in enumerate(sequence.tolist()) if term_id in weights]
+    positions = [position for position, _ in hits]
+    terms = [term_id for _, term_id in hits]
     in_window: dict[int, int] = {}
     total = best = 0.0
     first = 0
