@@ -115,3 +115,10 @@ def test_words_are_named_as_the_member_wrote_them_and_escaped() -> None:
     assert as_written("california", "who runs California?") == "California"
     assert as_written("x", "nothing here") == "x"
     assert escape("*a*") == "\\*a\\*"
+
+
+def test_a_phrasal_verb_is_read_through_wordnet(knowledge_base: KnowledgeBase) -> None:
+    terms = knowledge_base.analyse("were ppl let go after their release date")
+
+    assert [(t.word, t.term, t.guessed) for t in terms if t.word == "let go"] == [("let go", "releas", True)]
+    assert "let" not in [t.word for t in terms]

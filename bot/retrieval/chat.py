@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from bot.retrieval.text import normalise
+from bot.retrieval.text import is_dictionary_word, normalise
 
 LEXICON_FILE = "chat_lexicon.txt"
 
@@ -288,7 +288,20 @@ def rewrite(text: str) -> str:
 def standard_words(word: str) -> tuple[str, ...]:
     """The standard words of one chat word the knowledge base does not know, else ``()``.
 
-    "ppl" -> ("people",), "cops" -> ("police",), "da" -> ("district", "attorney"). Only the chat
-    lexicon's abbreviations, slang, phonetic spellings and news words are looked up.
+    "ppl" -> ("people",), "cops" -> ("police",), "da" -> ("district", "attorney"). The chat lexicon's
+    abbreviations, slang, phonetic spellings and news words are looked up; a word that drops the g
+    of -ing ("talkin") is read with it.
     """
-    return _STANDARD.get(word.lower(), ())
+    word = word.lower()
+    standard = _STANDARD.get(word)
+    if standard is not None:
+        return standard
+    # A dropped g ("talkin", "goin", "sayin"): the -ing word, when the written one is no word.
+    if (
+        word.endswith("in")
+        and len(word) > 4
+        and not is_dictionary_word(word)
+        and is_dictionary_word(word + "g")
+    ):
+        return (word + "g",)
+    return ()

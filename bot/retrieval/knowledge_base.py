@@ -62,13 +62,15 @@ COMMON_LINK = 0.5
 
 # Common verbs that frame a question without saying what it is about ("who did Newman give his
 # comments to", "when did Harris put out her guidance", "what kind of offenders are we talking
-# about"): the article need not use them for the question to be about it, so they are not counted
-# as unknown words by the rule above. They still count for ranking.
+# about"), and words that ask about the article's form ("the lawyer they quote", "does it mention
+# obama"): the article need not use them for the question to be about it, so they are not counted
+# as unknown words by the rule above, nor named as missing. They still count for ranking.
 FRAME_VERBS = frozenset(
     """
     give gives gave given giving put puts putting take takes took taken taking make makes made
     making talk talks talked talking come comes came coming happen happens happened happening
     want wants wanted need needs needed think thinks thought try tries tried trying
+    quote quotes quoted mention mentions mentioned
     """.split()
 )
 

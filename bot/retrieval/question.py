@@ -20,16 +20,25 @@ weighs a word by how sure the mapping is:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.retrieval import chat
 from bot.retrieval.ranking import BM25Index
-from bot.retrieval.related_words import related_words
+from bot.retrieval.related_words import related_phrase, related_words
 from bot.retrieval.spelling import Speller
 from bot.retrieval.synonyms import Synonyms
-from bot.retrieval.text import is_dictionary_word, joined_compounds, search_words, term, word_lemmas
+from bot.retrieval.text import (
+    STOP_WORDS,
+    is_dictionary_word,
+    joined_compounds,
+    search_words,
+    term,
+    word_lemmas,
+)
+from bot.retrieval.text import words as all_words
 from bot.retrieval.word_family import WordFamilies
 
 # Questions are cut to this many characters before analysis: longer text is not a question, and
@@ -54,6 +63,9 @@ RELATED_WEIGHT = 0.4
 RELATED_TERMS = 2
 RELATED_LOOKED = 12
 RELATED_MIN_SHARE = 0.5
+
+# Particles that make a phrasal verb with the word before them ("let go", "lock up", "kick out").
+PARTICLES = frozenset("up out go off down over away back in on".split())
 
 # English frequency (wordfreq's Zipf scale: 3 is once per million words, 6 once per thousand) at and
 # below which an unknown word counts in full, and at and above which it counts ``COMMON_SHARE``.
@@ -150,10 +162,29 @@ class QuestionReader:
         words = [
             word for word, _ in search_words(text) if word not in chat.CHAT_FILLER and word not in joined
         ]
+        phrases = self._phrases(text)
+        for verb in {t.word.split()[0] for t in phrases} & set(words):
+            words.remove(verb)  # "let go" is read as the phrase, not "let" alone
         analysed: list[QueryTerm] = []
         for span in self._spans(words):
             analysed.extend(span)
-        return analysed
+        return analysed + phrases
+
+    def _phrases(self, text: str) -> list[QueryTerm]:
+        """A verb and its particle ("let go", "locked up") that WordNet relates to known words,
+        for verbs the knowledge base lacks: "let go" finds "release"."""
+        written = all_words(text)
+        found: list[QueryTerm] = []
+        for verb, particle in itertools.pairwise(written):
+            if particle not in PARTICLES or verb in STOP_WORDS or term(verb) in self.index.vocabulary:
+                continue
+            phrase = f"{verb} {particle}"
+            for related in related_phrase((verb, particle))[:RELATED_LOOKED]:
+                known = None if " " in related else self._known(phrase, term(related), RELATED_WEIGHT, True)
+                if known is not None:
+                    found.append(dataclasses.replace(known, share=background_share(verb)))
+                    break
+        return found
 
     def _spans(self, words: Sequence[str]) -> list[list[QueryTerm]]:
         """Each word's terms, with the moderators' synonyms read first (they may span words)."""
@@ -181,9 +212,14 @@ class QuestionReader:
         exact = self._known(word, token)
         if exact is not None:
             return [exact]
-        standard = [t for w in chat.standard_words(word) if (t := self._known(word, term(w))) is not None]
+        standard_words = chat.standard_words(word)
+        if standard_words and all(w in STOP_WORDS or w in chat.CHAT_FILLER for w in standard_words):
+            return []  # "wut", "y", "abt": a function word in chat spelling.
+        standard = [t for w in standard_words if (t := self._known(word, term(w))) is not None]
         if standard:
             return standard
+        if len(standard_words) == 1 and standard_words[0] != word:
+            return self._word(standard_words[0])  # "talkin": read as "talking" would be
         parts = self._split_compound(word)
         if parts:
             return [t for part in parts if (t := self._known(word, part)) is not None]
