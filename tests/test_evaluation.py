@@ -315,3 +315,18 @@ def test_headline_passage_is_not_counted_as_the_answer_to_a_squad_question(
 
     assert "Oxygen" in case.contexts[0]
     assert not case.is_right(headline)
+
+
+def test_an_unanswerable_question_answered_with_a_word_named_as_missing_is_counted_as_flagged(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    cases = [
+        QuestionCase("who is the governor of california", False, kind="near-topic"),
+        QuestionCase("who filed the lawsuit against baca", False, kind="near-topic"),
+    ]
+
+    report = evaluate(knowledge_base, cases)
+
+    assert report.refused_by_kind == (("near-topic", 0, 2),)
+    assert report.flagged_by_kind == (("near-topic", 1),)
+    assert "near-topic:         0/2 refused, 1 more flagged (unmatched)" in report.lines()[-1]

@@ -69,6 +69,8 @@ class EvaluationReport:
     refused: tuple[str, ...]  # answerable questions the bot refused (a subset of ``misses``)
     false_answers: tuple[str, ...]
     refused_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, refused, questions) of each kind
+    # (kind, answered naming a word the article lacks): "the article doesn't mention *governor*"
+    flagged_by_kind: tuple[tuple[str, int], ...] = ()
 
     def lines(self) -> list[str]:
         """The report as the lines ``python -m bot eval`` prints."""
@@ -83,8 +85,10 @@ class EvaluationReport:
         ]
         if self.unanswerable:
             lines.append(f"  abstained:             {self.abstention_rate:.3f}")
+        flagged = dict(self.flagged_by_kind)
         for kind, refused, total in self.refused_by_kind:
-            lines.append(f"    {kind + ':':<20}{refused}/{total} refused")
+            more = f", {flagged[kind]} more flagged (unmatched)" if flagged.get(kind) else ""
+            lines.append(f"    {kind + ':':<20}{refused}/{total} refused{more}")
         return lines
 
 
@@ -230,7 +234,14 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
             reciprocal += 1 / rank
             ranked1 += rank == 1
             ranked3 += rank <= SHOWN
-    false_cases = [c for c in unanswerable if knowledge_base.search(c.question).answered]
+    false_cases: list[QuestionCase] = []
+    flagged: list[QuestionCase] = []  # answered, but saying what the article does not mention
+    for case in unanswerable:
+        result = knowledge_base.search(case.question)
+        if result.answered:
+            false_cases.append(case)
+            if result.unmatched:
+                flagged.append(case)
     kinds = sorted({c.kind for c in unanswerable if c.kind})
     refused_by_kind = tuple(
         (
@@ -240,6 +251,7 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
         )
         for kind in kinds
     )
+    flagged_by_kind = tuple((kind, sum(c.kind == kind for c in flagged)) for kind in kinds)
     total = len(answerable) or 1
     return EvaluationReport(
         answerable=len(answerable),
@@ -256,6 +268,7 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
         refused=tuple(refused),
         false_answers=tuple(c.question for c in false_cases),
         refused_by_kind=refused_by_kind,
+        flagged_by_kind=flagged_by_kind,
     )
 
 
