@@ -25,6 +25,8 @@ KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 DEV_SET = REPO_ROOT / "tests" / "data" / "article_dev.jsonl"
 HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout.jsonl"
 SECOND_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout2.jsonl"
+CHAT_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout3.jsonl"
+CHAT_DEV_SETS = [REPO_ROOT / "tests" / "data" / f"article_chat_dev{n}.jsonl" for n in ("", "2")]
 
 SQUAD: dict[str, Any] = {
     "version": "v2.0",
@@ -118,7 +120,35 @@ def test_second_held_out_set_figures_stay_above_their_floors(knowledge_base: Kno
     assert {kind: refused for kind, refused, _ in report.refused_by_kind}["off-topic"] >= 16
 
 
-@pytest.mark.parametrize("path", [DEV_SET, HELD_OUT_SET, SECOND_HELD_OUT_SET], ids=lambda p: p.stem)
+def test_chat_register_held_out_set_figures_stay_above_their_floors(knowledge_base: KnowledgeBase) -> None:
+    # Written in heavy chat register by a helper that read only the article, and measured before the
+    # changes for chat language: hit@1 0.671, hit@3 0.714, 13 of 70 answerable refused, 15/15
+    # off-topic and 2/20 near-topic refused. The floors sit below what it measures now.
+    report = evaluate(knowledge_base, load_cases(CHAT_HELD_OUT_SET))
+
+    assert (report.answerable, report.unanswerable) == (70, 35)
+    assert report.hit_at_1 >= 0.6
+    assert report.hit_at_3 >= 0.75
+    assert report.wrongly_refused <= 8
+    assert {kind: refused for kind, refused, _ in report.refused_by_kind}["off-topic"] >= 14
+
+
+@pytest.mark.parametrize("path", CHAT_DEV_SETS, ids=lambda p: p.stem)
+def test_chat_register_development_sets_stay_above_their_floors(
+    knowledge_base: KnowledgeBase, path: Path
+) -> None:
+    report = evaluate(knowledge_base, load_cases(path))
+
+    assert report.hit_at_1 >= 0.55
+    assert report.hit_at_3 >= 0.65
+    assert report.answered_rate >= 0.85
+
+
+@pytest.mark.parametrize(
+    "path",
+    [DEV_SET, HELD_OUT_SET, SECOND_HELD_OUT_SET, CHAT_HELD_OUT_SET, *CHAT_DEV_SETS],
+    ids=lambda p: p.stem,
+)
 def test_every_answerable_question_of_the_article_sets_has_a_right_passage(
     knowledge_base: KnowledgeBase, path: Path
 ) -> None:
