@@ -120,14 +120,13 @@ def cmd_quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     the list is empty and the message goes to standard error); 1 for an unusable knowledge base.
     """
     from bot.replies.plain import count_of
-    from bot.retrieval.quotes import QuoteIndex
 
     if args.limit is not None and args.limit < 1:
         raise CommandError("--limit must be at least 1")
     if args.speakers and args.speaker is not None:
         raise CommandError("--speakers lists who is quoted; use it without --speaker")
     words = " ".join(args.words).strip()
-    index = QuoteIndex(load_knowledge_base(_knowledge_dir(args)).documents)
+    index = load_knowledge_base(_knowledge_dir(args)).quotes
     if args.speakers:
         everyone = index.speakers()
         speakers = (index.suggest_speakers(words, limit=len(everyone)) if words else everyone)[: args.limit]

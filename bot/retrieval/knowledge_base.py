@@ -24,7 +24,7 @@ from bot.retrieval.question import (
     background_share,
     unmatched_words,
 )
-from bot.retrieval.quote_questions import ASKING_WORDS, asked_speaker, speaker_quotes
+from bot.retrieval.quote_questions import ASKING_WORDS, asked_speaker, asks_for_words, speaker_quotes
 from bot.retrieval.quotes import Quote, QuoteIndex
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
@@ -204,7 +204,8 @@ class KnowledgeBase:
 
     @cached_property
     def quotes(self) -> QuoteIndex:
-        """The direct quotations of the documents, with who said them (built on first use)."""
+        """The direct quotations of the documents, with who said them: built on first use (the live
+        knowledge base builds it with the index, off the event loop)."""
         return QuoteIndex(self.documents)
 
     def document(self, doc_id: str) -> Document | None:
@@ -325,7 +326,9 @@ class KnowledgeBase:
         """
         started = time.perf_counter()
         terms = self.analyse(question)
-        asked = asked_speaker(question[:MAX_QUERY_CHARS], self.quotes) if k > 0 else None
+        cut = question[:MAX_QUERY_CHARS]
+        # The quote index is only looked at (and, on first use, built) for questions asking for words.
+        asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) else None
         quotes: tuple[Quote, ...] = ()
         if asked is not None:
             quotes = speaker_quotes(asked, self.quotes, k)

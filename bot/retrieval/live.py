@@ -41,6 +41,7 @@ from bot.retrieval.documents import (
 )
 from bot.retrieval.knowledge_base import KnowledgeBase
 from bot.retrieval.problems import Problem
+from bot.retrieval.question import warm_up
 from bot.retrieval.quotes import QuoteIndex, quote_problems
 
 audit_log = logging.getLogger("bot.audit")
@@ -197,7 +198,8 @@ def build_snapshot(directory: Path, built_by: str, strict: bool = True) -> Knowl
         if strict and report.errors:
             raise KnowledgeError(report.errors)
         knowledge_base = KnowledgeBase(report.documents, synonyms=report.synonyms)
-        quotes = QuoteIndex(report.documents)
+        quotes = knowledge_base.quotes  # built here, in the worker thread, not on the first question
+        warm_up()
         warnings = (*report.problems, *quote_problems(report.documents))
     return KnowledgeSnapshot(
         knowledge_base=knowledge_base,

@@ -136,6 +136,13 @@ def is_topic_word(word: str) -> bool:
     return bool(nouns) and (not verbs or bool(nouns & verbs))
 
 
+def warm_up() -> None:
+    """Load what reading questions loads on first use (the English word list, WordNet's table), so
+    that the first member's question does not wait for it: the bot calls this while it loads."""
+    zipf("the")
+    related_words("sue")
+
+
 class QuestionReader:
     """Maps a question's words onto the terms of one index."""
 

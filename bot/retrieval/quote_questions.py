@@ -59,9 +59,14 @@ def role_names(role: str) -> set[str]:
     return names
 
 
+def asks_for_words(question: str) -> bool:
+    """True when ``question`` asks for what someone said (a verb of saying, "quote", "words")."""
+    return _ASKS_FOR_WORDS_RE.search(question) is not None
+
+
 def asked_speaker(question: str, quotes: QuoteIndex) -> QuoteQuestion | None:
     """The quoted person ``question`` asks the words of, when it asks for words and names one."""
-    if not _ASKS_FOR_WORDS_RE.search(question):
+    if not asks_for_words(question):
         return None
     written = [w for w in word_forms(question) if w not in STOP_WORDS]
     present = set(written)
