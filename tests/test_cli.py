@@ -345,9 +345,14 @@ def test_eval_on_an_unreadable_question_file_exits_2(
     assert f"cannot read questions: {bad}:1:" in capsys.readouterr().err
 
 
-def python_m_bot(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot`` in a real process from the repository root."""
+def python_m_bot(
+    *argv: str, stdin: str = "", hash_seed: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot`` in a real process from the repository root (with ``PYTHONHASHSEED``
+    set to ``hash_seed`` when given)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_") and k != "DISCORD_TOKEN"}
+    if hash_seed is not None:
+        env["PYTHONHASHSEED"] = hash_seed
     return subprocess.run(
         [sys.executable, "-m", "bot", *argv],
         cwd=REPO_ROOT,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import python_m_bot
 
 from bot.retrieval.knowledge_base import KnowledgeBase
 
@@ -32,18 +30,16 @@ QUESTIONS = [
 
 
 def answers(seed: str) -> list[dict[str, object]]:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    env = {k: v for k, v in env.items() if not k.startswith("BOT_") and k != "DISCORD_TOKEN"}
-    completed = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "--knowledge", str(KNOWLEDGE_DIR), "-"],
-        input="\n".join(QUESTIONS) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        timeout=120,
+    completed = python_m_bot(
+        "ask",
+        "--json",
+        "--knowledge",
+        str(KNOWLEDGE_DIR),
+        "-",
+        stdin="\n".join(QUESTIONS) + "\n",
+        hash_seed=seed,
     )
+    assert completed.returncode == 0, completed.stderr
     results = [json.loads(line) for line in completed.stdout.splitlines()]
     for result in results:
         result.pop("elapsed_ms")
