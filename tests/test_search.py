@@ -13,10 +13,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.retrieval import proximity
+from bot.retrieval.decisions import SUPPORT_RATIO
 from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.evaluation import load_cases
 from bot.retrieval.knowledge_base import (
-    SUPPORT_RATIO,
     KnowledgeBase,
     SearchResult,
     asks_what_a_name_is,

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from bot.retrieval import answer_types, proximity
+from bot.retrieval.decisions import ANSWER_THRESHOLD, FRAME_VERBS, SUPPORT_RATIO, is_off_topic
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
 from bot.retrieval.question import (
@@ -21,7 +22,6 @@ from bot.retrieval.question import (
     RELATED_WEIGHT,
     QueryTerm,
     QuestionReader,
-    background_share,
     unmatched_words,
 )
 from bot.retrieval.quote_questions import ASKING_WORDS, asked_speaker, asks_for_words, speaker_quotes
@@ -33,50 +33,6 @@ from bot.retrieval.text import encode_texts
 from bot.retrieval.word_family import WordFamilies
 
 DEFAULT_K = 3
-
-# A question is answered when the best passage earns at least this share of what the question's own
-# words could earn (see ``KnowledgeBase._relevance``). Calibrated with ``python -m bot eval`` on
-# tests/data/article_dev.jsonl (61 answerable, 32 unanswerable questions): at 0.20 no answerable
-# question is refused; every question that shares no content word with the article is refused, but
-# near-topic ones ("what's the population of los angeles county") share enough words to pass, and
-# raising the bar refuses answerable questions before it refuses more of those (0.30: 6 answerable
-# refused for 69% abstention; 0.40: 10 for 75%). Being told "not covered" when the article does
-# answer is the worse failure for a reader, so the bar sits at the start of the overlap.
-ANSWER_THRESHOLD = 0.20
-
-# A question linked to the knowledge base by a single word, with at least this many of its content
-# words (after typo correction) occurring nowhere in it, is about something else: "who won the 2012
-# world series", "is it gonna rain in LA this weekend", "who directed the movie Inception" share one
-# word with the article by chance. Measured: on tests/data/article_dev.jsonl it refuses 6 more of 32
-# unanswerable questions and none of 61 answerable ones (with FRAME_VERBS below); on the held-out
-# set (tests/data/article_holdout.jsonl) 4 more of 23 off-topic questions and 1 of 55 answerable
-# ones ("which newspaper broke the story first"); on SQuAD (1,204 paragraphs)
-# it refuses no answerable question that was answered before. Counting one
-# unknown word against one known one would refuse 7 answerable development questions ("has anyone
-# sued baca over this"); declining also two known words against three unknown ones refused
-# paraphrases such as "did any groups take legal action against the sheriff".
-UNKNOWN_WORDS = 2
-
-# What a link by a common English word counts for in that rule, at the least.
-COMMON_LINK = 0.5
-
-# Common verbs that frame a question without saying what it is about ("who did Newman give his
-# comments to", "when did Harris put out her guidance", "what kind of offenders are we talking
-# about"), and words that ask about the article's form ("the lawyer they quote", "does it mention
-# obama"): the article need not use them for the question to be about it, so they are not counted
-# as unknown words by the rule above, nor named as missing. They still count for ranking.
-FRAME_VERBS = frozenset(
-    """
-    give gives gave given giving put puts putting take takes took taken taking make makes made
-    making talk talks talked talking come comes came coming happen happens happened happening
-    want wants wanted need needs needed think thinks thought try tries tried trying
-    quote quotes quoted mention mentions mentioned
-    """.split()
-)
-
-# Further passages are shown only when they are at least this fraction as relevant as the best one,
-# so an answer is not padded with paragraphs that merely share a name with the question.
-SUPPORT_RATIO = 0.5
 
 # Questions asking for a date (``answer_types.wanted_pattern``): among the best
 # ``ANSWER_TYPE_CANDIDATES`` passages, those at least ``ANSWER_TYPE_SUPPORT`` as relevant as the best
@@ -446,22 +402,3 @@ def bm25_factors(terms: Sequence[QueryTerm]) -> dict[str, float]:
 def asks_what_a_name_is(question: str) -> bool:
     """True for "who is X", "what's X", "what does X stand for" and the like."""
     return _INTRODUCTION_RE.search(question[:MAX_QUERY_CHARS].replace("\u2019", "'")) is not None
-
-
-def is_off_topic(terms: Sequence[QueryTerm]) -> bool:
-    """True when one word links the question to the knowledge base and several link it nowhere.
-
-    Words found only through WordNet count as linking nowhere here: a guess is not a topic. Each
-    unknown word counts by its ``share`` (common English words little), and so does the linking word,
-    at least ``COMMON_LINK``: a link by a common word that names nothing ("is it *gonna* rain") is
-    outweighed by fewer unknown words. Measured on the article's four development sets: one more
-    off-topic question refused, no answerable one. Counting a common noun as a weak link too ("what
-    *time* is it in tokyo") refused 6 more off-topic questions and 4 answerable ones ("what month
-    did they sue the sheriff"), so nouns link in full.
-    """
-    known = {t.word for t in terms if t.known}
-    if len(known) > 1:
-        return False
-    unknown = {t.word: t.share for t in terms if not t.known and t.word not in FRAME_VERBS}
-    link = sum(max(COMMON_LINK, background_share(word)) for word in known)
-    return sum(unknown.values()) >= UNKNOWN_WORDS * link
