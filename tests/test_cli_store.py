@@ -20,7 +20,7 @@ NOW = dt.datetime.now(dt.UTC)
 
 
 def question(qid: str, text: str, answered: bool, terms: str, shown: tuple[str, ...] = ()) -> QuestionRecord:
-    return QuestionRecord(qid, NOW, 1, 2, "asker", "channel", text, answered, terms, ("series",), shown)
+    return QuestionRecord(qid, NOW, 1, 2, 7, "channel", text, answered, terms, ("series",), shown)
 
 
 def seed(url: str) -> None:
@@ -31,8 +31,8 @@ def seed(url: str) -> None:
                 question("q1", "who won the series", False, "seri won"),
                 question("q2", "who won the series?", False, "seri won"),
                 question("q3", "who sued", True, "su", ("doc:p8",)),
-                VoteRecord("q3", "m1", False, NOW),
-                CommentRecord("q3", "m1", "the date"),
+                VoteRecord("q3", 1, False, NOW),
+                CommentRecord("q3", 1, "the date"),
                 AuditRecord(NOW, "reload", "mod (1)", False, "reload by mod (1) refused: invalid files"),
             ]
         )

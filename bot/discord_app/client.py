@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.guards import NotModerator, QuestionLimiter, QuestionOnCooldown
+from bot.discord_app.recording import QuestionLog
 from bot.replies.embeds import plain_message
 from bot.retrieval.live import LiveKnowledge, RefreshOutcome
 from bot.settings import Settings
@@ -38,7 +39,13 @@ def cooldown_message(retry_after: float) -> str:
 class ArticleBot(commands.Bot):
     """Answers questions about the knowledge base in channels, DMs and slash commands."""
 
-    def __init__(self, settings: Settings, knowledge: LiveKnowledge | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: LiveKnowledge | None = None,
+        question_log: QuestionLog | None = None,
+        **options: Any,
+    ) -> None:
         intents = discord.Intents.default()
         # Mentions and DMs carry their content without the privileged intent; only answering any
         # question in an ask channel needs it, so it is asked for only then.
@@ -55,6 +62,12 @@ class ArticleBot(commands.Bot):
         self.limiter = QuestionLimiter(settings)
         self.tree.error(self.on_app_command_error)
         self._background: set[asyncio.Task[None]] = set()
+        # What the bot records (questions, votes, the /kb audit log): bot/discord_app/recording.py.
+        self.question_log = question_log or QuestionLog(
+            settings.database_url,
+            record_questions=settings.record_questions,
+            keep_days=settings.keep_questions_days,
+        )
 
     @property
     def knowledge(self) -> LiveKnowledge:
@@ -69,6 +82,9 @@ class ArticleBot(commands.Bot):
         for problem in self.knowledge.current.warnings:
             log.warning("knowledge: %s", problem)
         self.knowledge.listeners.append(self.post_audit)
+        self.knowledge.listeners.append(self.question_log.record_refresh)
+        self.question_log.start()
+        self.start_background(self.question_log.purge_daily())
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -110,6 +126,8 @@ class ArticleBot(commands.Bot):
         for task in list(self._background):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        # Records still queued are written before the bot goes (SIGTERM included).
+        await self.question_log.close()
         await super().close()
 
     async def on_ready(self) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SALT_KEY = "member_salt"
 # How long a SQLite writer waits for another one (the CLI, a second bot) before giving up.
 SQLITE_BUSY_MS = 5000
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached now (records wait and are retried)."""
 
 
 def async_url(url: str) -> str:
@@ -128,10 +132,11 @@ class Store:
     async def write(self, batch: Sequence[Record]) -> None:
         """Write ``batch`` in one transaction, in order (a vote after its question, a comment after it)."""
         async with self.engine.begin() as connection:
-            await connection.run_sync(_write_batch, list(batch))
+            await connection.run_sync(_write_batch, list(batch), self.member_key)
 
-    async def vote_of(self, question_id: str, voter: str) -> bool | None:
+    async def vote_of(self, question_id: str, user_id: int) -> bool | None:
         """The member's current vote on an answer: True, False or None (no vote)."""
+        voter = self.member_key(user_id)
         query = select(votes.c.helpful).where(votes.c.question_id == question_id, votes.c.voter == voter)
         async with self.engine.connect() as connection:
             value = (await connection.execute(query)).scalar_one_or_none()
@@ -153,7 +158,7 @@ class Store:
         return int(result.rowcount or 0)
 
 
-def _write_batch(connection: Connection, batch: list[Record]) -> None:
+def _write_batch(connection: Connection, batch: list[Record], member_key: Callable[[int], str]) -> None:
     """Consecutive questions go in one statement; votes, comments and audit entries in order."""
     pending: list[dict[str, Any]] = []
 
@@ -170,7 +175,7 @@ def _write_batch(connection: Connection, batch: list[Record]) -> None:
                     "asked_at": record.asked_at,
                     "guild_id": record.guild_id,
                     "channel_id": record.channel_id,
-                    "asker": record.asker,
+                    "asker": member_key(record.asker_id),
                     "source": record.source,
                     "question": record.question,
                     "answered": record.answered,
@@ -182,19 +187,20 @@ def _write_batch(connection: Connection, batch: list[Record]) -> None:
             continue
         flush_questions()
         if isinstance(record, VoteRecord):
-            key = (votes.c.question_id == record.question_id) & (votes.c.voter == record.voter)
+            voter = member_key(record.voter_id)
+            key = (votes.c.question_id == record.question_id) & (votes.c.voter == voter)
             connection.execute(delete(votes).where(key))
             if record.helpful is not None:
                 connection.execute(
                     insert(votes).values(
                         question_id=record.question_id,
-                        voter=record.voter,
+                        voter=voter,
                         helpful=record.helpful,
                         voted_at=record.voted_at,
                     )
                 )
         elif isinstance(record, CommentRecord):
-            key = (votes.c.question_id == record.question_id) & (votes.c.voter == record.voter)
+            key = (votes.c.question_id == record.question_id) & (votes.c.voter == member_key(record.voter_id))
             connection.execute(update(votes).where(key).values(comment=record.comment))
         elif isinstance(record, AuditRecord):
             connection.execute(

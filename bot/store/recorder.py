@@ -47,7 +47,9 @@ def _unreachable(error: BaseException) -> bool:
     """True when ``error`` says the database cannot be reached now (worth waiting for), not bad data."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    if isinstance(error, OperationalError | OSError | TimeoutError | ConnectionError):
+    from bot.store.database import StoreUnavailable
+
+    if isinstance(error, StoreUnavailable | OperationalError | OSError | TimeoutError | ConnectionError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
@@ -92,11 +94,14 @@ class Recorder:
             return False
         return True
 
-    def pending_vote(self, question_id: str, voter: str) -> VoteRecord | None:
-        """The newest vote of ``voter`` on ``question_id`` not written yet, if any."""
+    def pending_vote(self, question_id: str, voter_id: int) -> VoteRecord | None:
+        """The newest vote of ``voter_id`` on ``question_id`` not written yet, if any."""
         found: VoteRecord | None = None
         for record in [*self._batch, *self._queue._queue]:  # type: ignore[attr-defined]
-            if isinstance(record, VoteRecord) and (record.question_id, record.voter) == (question_id, voter):
+            if isinstance(record, VoteRecord) and (record.question_id, record.voter_id) == (
+                question_id,
+                voter_id,
+            ):
                 found = record
         return found
 

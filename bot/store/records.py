@@ -14,7 +14,8 @@ class QuestionRecord:
     asked_at: dt.datetime
     guild_id: int | None
     channel_id: int | None
-    asker: str
+    # The member's id is hashed with the store's salt when written; only the hash is stored.
+    asker_id: int
     source: str
     question: str
     answered: bool
@@ -28,7 +29,7 @@ class VoteRecord:
     """A member's vote on an answer; ``helpful`` None withdraws it."""
 
     question_id: str
-    voter: str
+    voter_id: int
     helpful: bool | None
     voted_at: dt.datetime
 
@@ -38,7 +39,7 @@ class CommentRecord:
     """What a member who voted "Not helpful" says they were looking for."""
 
     question_id: str
-    voter: str
+    voter_id: int
     comment: str
 
 

@@ -54,9 +54,9 @@ async def test_a_database_that_is_down_makes_records_wait_then_they_are_written(
     recorder = Recorder(database.write, interval=0.01)
     recorder.start()
     recorder.submit(entry(1))
-    recorder.submit(VoteRecord("q1", "m1", True, NOW))
-    assert recorder.pending_vote("q1", "m1") is not None
-    assert recorder.pending_vote("q1", "m2") is None
+    recorder.submit(VoteRecord("q1", 1, True, NOW))
+    assert recorder.pending_vote("q1", 1) is not None
+    assert recorder.pending_vote("q1", 2) is None
     assert not await recorder.flush(0.3)
     health = recorder.health()
     assert health.failing and health.pending == 2 and "OperationalError" in (health.last_error or "")

@@ -22,7 +22,7 @@ def question(
     answered: bool = False,
     terms: str = "seri won world",
     at: dt.datetime = NOW,
-    asker: str = "a1",
+    asker: int = 1,
     unmatched: tuple[str, ...] = ("won", "world", "series"),
     shown: tuple[str, ...] = (),
 ) -> QuestionRecord:
@@ -31,7 +31,7 @@ def question(
         asked_at=at,
         guild_id=1,
         channel_id=2,
-        asker=asker,
+        asker_id=asker,
         source="channel",
         question=text,
         answered=answered,
@@ -41,7 +41,7 @@ def question(
     )
 
 
-def vote(qid: str, voter: str, helpful: bool | None) -> VoteRecord:
+def vote(qid: str, voter: int, helpful: bool | None) -> VoteRecord:
     return VoteRecord(qid, voter, helpful, NOW)
 
 
@@ -90,10 +90,10 @@ def test_plain_urls_get_the_asyncio_drivers() -> None:
 
 
 async def test_a_vote_is_set_changed_and_withdrawn_and_keeps_its_comment(store: Store) -> None:
-    await store.write([question("q1", answered=True, shown=("doc:p1",)), vote("q1", "m1", True)])
-    assert await store.vote_of("q1", "m1") is True
-    await store.write([vote("q1", "m1", False), CommentRecord("q1", "m1", "the date of the policy")])
-    assert await store.vote_of("q1", "m1") is False
+    await store.write([question("q1", answered=True, shown=("doc:p1",)), vote("q1", 1, True)])
+    assert await store.vote_of("q1", 1) is True
+    await store.write([vote("q1", 1, False), CommentRecord("q1", 1, "the date of the policy")])
+    assert await store.vote_of("q1", 1) is False
     gaps = await reports.gaps(store, 7, NOW)
     assert [g.to_json() for g in gaps.groups] == [
         {
@@ -106,8 +106,8 @@ async def test_a_vote_is_set_changed_and_withdrawn_and_keeps_its_comment(store: 
             "comments": ["the date of the policy"],
         }
     ]
-    await store.write([vote("q1", "m1", None)])
-    assert await store.vote_of("q1", "m1") is None
+    await store.write([vote("q1", 1, None)])
+    assert await store.vote_of("q1", 1) is None
     assert (await reports.gaps(store, 7, NOW)).groups == ()
 
 
@@ -116,15 +116,15 @@ async def test_gaps_group_questions_by_their_words_most_frequent_first(store: St
     await store.write(
         [
             question("q1", "Who won the World Series?", at=NOW - 3 * hour),
-            question("q2", "who won the world series", at=NOW - 2 * hour, asker="a2"),
+            question("q2", "who won the world series", at=NOW - 2 * hour, asker=2),
             question("q3", "is it raining", terms="rain", unmatched=("raining",), at=NOW - hour),
             question("q4", "who sued", answered=True, terms="su", shown=("doc:p8", "doc:p2")),
             question("q5", "old one", terms="old", at=NOW - dt.timedelta(days=8)),
             question("q6", "who sued baca", answered=True, terms="baca su", shown=("doc:p8",)),
-            vote("q4", "m1", False),
-            vote("q4", "m2", False),
-            vote("q4", "m3", True),
-            vote("q6", "m1", True),
+            vote("q4", 1, False),
+            vote("q4", 2, False),
+            vote("q4", 3, True),
+            vote("q6", 1, True),
         ]
     )
     gaps = await reports.gaps(store, 7, NOW)
@@ -144,12 +144,12 @@ async def test_stats_count_questions_votes_days_and_cited_passages(store: Store)
     await store.write(
         [
             question("q1", answered=True, shown=("doc:p8", "doc:p2"), at=yesterday),
-            question("q2", answered=True, shown=("doc:p8",), asker="a2"),
+            question("q2", answered=True, shown=("doc:p8",), asker=2),
             question("q3"),
             question("q4", at=NOW - dt.timedelta(days=40)),
-            vote("q1", "m1", True),
-            vote("q2", "m1", False),
-            vote("q2", "m2", True),
+            vote("q1", 1, True),
+            vote("q2", 1, False),
+            vote("q2", 2, True),
         ]
     )
     stats = await reports.stats(store, 3, NOW)
@@ -183,13 +183,11 @@ async def test_history_is_newest_first_and_limited(store: Store) -> None:
 
 async def test_purge_deletes_old_questions_and_their_votes(store: Store) -> None:
     old = NOW - dt.timedelta(days=91)
-    await store.write(
-        [question("old", at=old), question("new"), vote("old", "m1", True), vote("new", "m1", True)]
-    )
+    await store.write([question("old", at=old), question("new"), vote("old", 1, True), vote("new", 1, True)])
     assert await store.purge(90, NOW) == 1
     assert not await store.has_question("old")
-    assert await store.vote_of("old", "m1") is None
-    assert await store.vote_of("new", "m1") is True
+    assert await store.vote_of("old", 1) is None
+    assert await store.vote_of("new", 1) is True
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
