@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import traceback
 from typing import Any
@@ -83,7 +84,7 @@ class ArticleBot(commands.Bot):
             log.warning("knowledge: %s", problem)
         self.knowledge.listeners.append(self.post_audit)
         self.knowledge.listeners.append(self.question_log.record_refresh)
-        self.question_log.start()
+        await self.question_log.start()
         self.start_background(self.question_log.purge_daily())
         for extension in EXTENSIONS:
             try:
@@ -93,6 +94,9 @@ class ArticleBot(commands.Bot):
         await self.sync_commands()
         if self.settings.watch_knowledge:
             self.start_background(self.knowledge.watch())
+        # What start-up built (indexes, the database layer's modules) lives as long as the bot: moved out
+        # of the cyclic collector's way, full collections no longer stall the event loop walking it.
+        gc.freeze()
 
     def start_background(self, coroutine: Any) -> None:
         """Run ``coroutine`` for the life of the bot, logging (not losing) a crash."""

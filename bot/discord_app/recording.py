@@ -36,6 +36,7 @@ SHOWN_PASSAGES = 3
 QUESTION_ID_BYTES = 8
 # On shutdown, how long queued records may take to be written before they are given up (and counted).
 CLOSE_TIMEOUT = 10.0
+OPEN_WAIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,14 @@ class QuestionLog:
     async def _write(self, batch: Sequence[Record]) -> None:
         await (await self.store()).write(batch)
 
-    def start(self) -> None:
-        """Open the database (applying migrations) and start writing, in the background."""
+    async def start(self, wait: float = OPEN_WAIT) -> None:
+        """Open the database (applying migrations) and start writing.
+
+        Waits up to ``wait`` seconds for the database, so that migrating does not compete with the
+        first answers; a database that takes longer is opened in the background meanwhile.
+        """
         self.recorder.start()
-        self._run_uncancelled(self._open_at_start())
+        await asyncio.wait({self._run_uncancelled(self._open_at_start())}, timeout=wait)
 
     async def _open_at_start(self) -> None:
         try:
