@@ -16,7 +16,7 @@ import pytest
 from fake_discord import BotRunner, FakeDiscord, FakeUser, InteractionHandle
 from fake_discord.models import JSON
 from sqlalchemy import select
-from test_bot_e2e import LAWSUIT_QUESTION, lighthouse_knowledge
+from test_bot_e2e import LAWSUIT_QUESTION, WEBHOOK_MESSAGE, lighthouse_knowledge
 
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.feedback import MODAL_TITLE, NOT_RECORDING, THANKS, TOO_OLD, UNAVAILABLE, WITHDRAWN
@@ -259,3 +259,25 @@ async def test_a_vote_without_a_question_log_says_votes_are_not_recorded(
         finally:
             bot.question_log = log
     assert isinstance(log, QuestionLog)
+
+
+async def test_feedback_buttons_stay_when_more_passages_expires(
+    fake_discord: FakeDiscord,
+    run_bot: BotRunner,
+    database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = fake_discord
+    monkeypatch.setattr("bot.discord_app.views.PAGER_TIMEOUT", 0.2)
+    knowledge = lighthouse_knowledge(tmp_path / "knowledge")
+    async with run_bot(await make_bot(fake, database, knowledge)):
+        interaction = await fake.invoke_command("ask", {"question": "What did the lighthouse keeper log?"})
+        answer = await interaction.wait_original()
+        await fake.wait_for_request(method="PATCH", route=WEBHOOK_MESSAGE, timeout=3)
+        expired = fake.messages[int(answer["id"])]
+        disabled = {
+            c["label"]: bool(c.get("disabled")) for row in expired["components"] for c in row["components"]
+        }
+        assert disabled["More passages"] and not disabled["Helpful"] and not disabled["Not helpful"]
+        assert private_text(await press(fake, expired, "Helpful", fake.user)) == THANKS

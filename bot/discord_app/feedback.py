@@ -1,7 +1,8 @@
 """Feedback on answers: Helpful / Not helpful buttons, and the optional "What were you looking for?" form.
 
-The buttons are dynamic items: their custom id carries the answer's id (``feedback:up:<id>``), so they
-keep working after a restart, for as long as the answer is kept, without any view held in memory.
+The buttons are dispatched as a dynamic item registered once on the bot: their custom id carries the
+answer's id (``feedback:up:<id>``), so they keep working after a restart, for as long as the answer is
+kept, without any view held in memory. The views that carry them on answers only draw them.
 Anyone may vote once per answer; pressing the same button again withdraws the vote, the other one
 changes it. Every acknowledgement is private.
 """
@@ -44,15 +45,7 @@ class FeedbackButton(
     """👍 Helpful or 👎 Not helpful, on one answer."""
 
     def __init__(self, question_id: str, helpful: bool) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Helpful" if helpful else "Not helpful",
-                emoji="👍" if helpful else "👎",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"feedback:{'up' if helpful else 'down'}:{question_id}",
-                row=FEEDBACK_ROW,
-            )
-        )
+        super().__init__(discord.ui.Button(custom_id=feedback_custom_id(question_id, helpful)))
         self.question_id = question_id
         self.helpful = helpful
 
@@ -120,16 +113,39 @@ class FeedbackModal(discord.ui.Modal):
         await send_private(interaction, APOLOGY)
 
 
+def feedback_custom_id(question_id: str, helpful: bool) -> str:
+    """The custom id ``FeedbackButton`` recognises."""
+    return f"feedback:{'up' if helpful else 'down'}:{question_id}"
+
+
+class DrawnFeedbackButton(discord.ui.Button[discord.ui.View]):
+    """A feedback button as drawn on an answer. The view carrying it does not dispatch it.
+
+    Dispatching is left to ``FeedbackButton``, registered once on the bot: a view that dispatched it
+    (or held a dynamic item) would unregister ``FeedbackButton`` for every answer when it expires,
+    and its owner-only check would refuse other members' votes.
+    """
+
+    def __init__(self, question_id: str, helpful: bool) -> None:
+        super().__init__(
+            label="Helpful" if helpful else "Not helpful",
+            emoji="👍" if helpful else "👎",
+            style=discord.ButtonStyle.secondary,
+            custom_id=feedback_custom_id(question_id, helpful),
+            row=FEEDBACK_ROW,
+        )
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
 def add_feedback(view: discord.ui.View, question_id: str) -> discord.ui.View:
     """``view`` with the two feedback buttons added (on their own row)."""
-    view.add_item(FeedbackButton(question_id, True))
-    view.add_item(FeedbackButton(question_id, False))
+    view.add_item(DrawnFeedbackButton(question_id, True))
+    view.add_item(DrawnFeedbackButton(question_id, False))
     return view
 
 
 def feedback_view(question_id: str) -> discord.ui.View:
-    """The feedback buttons alone, for an answer without other buttons.
-
-    Made only of dynamic items, the view is not kept in memory once sent.
-    """
+    """The feedback buttons alone, for an answer without other buttons (not kept in memory once sent)."""
     return add_feedback(discord.ui.View(timeout=None), question_id)
