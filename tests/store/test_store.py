@@ -198,3 +198,27 @@ async def test_a_second_store_on_the_same_file_sees_the_same_salt(store_url: str
     finally:
         await first.close()
         await second.close()
+
+
+async def test_the_migrations_go_down_and_up_again(store: Store) -> None:
+    from bot.store.database import upgrade_schema
+
+    def downgrade(connection: object) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        from bot.store.database import MIGRATIONS
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+
+    def tables(connection: object) -> set[str]:
+        return set(inspect(connection).get_table_names())
+
+    async with store.engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        assert await connection.run_sync(tables) == {"alembic_version"}
+        await connection.run_sync(upgrade_schema)
+        assert await connection.run_sync(tables) >= {t.name for t in metadata.sorted_tables}
