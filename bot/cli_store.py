@@ -40,7 +40,17 @@ def _with_store(args: argparse.Namespace, use: Callable[[Any], Awaitable[T]]) ->
         return asyncio.run(run())
     except (SQLAlchemyError, OSError) as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise CommandError(f"database {_database_url(args)!r}: {first}", EXIT_DATABASE) from None
+        raise CommandError(f"database {_shown(_database_url(args))}: {first}", EXIT_DATABASE) from None
+
+
+def _shown(url: str) -> str:
+    """``url`` as it may be printed: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(the configured database)"
 
 
 def _positive(value: int | None, option: str) -> None:

@@ -143,3 +143,10 @@ def test_empty_reports_say_so(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/empty.sqlite3"
     assert "No gaps in the last 7 days" in run("report", "gaps", "--database", url)[1]
     assert run("report", "history", "--database", url)[1] == "No knowledge base changes recorded yet.\n"
+
+
+def test_a_database_password_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run("report", "history", "--database", "postgresql://bot:s3cret@127.0.0.1:1/bot")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and "***" in err
