@@ -61,7 +61,7 @@ class PostgresServer:
         subprocess.run([*prefix, *command], check=True, capture_output=True, cwd=self.root)
 
     def start(self) -> None:
-        """initdb, then pg_ctl start (waits until it accepts connections)."""
+        """initdb, then start the server (waits until it accepts connections)."""
         if os.geteuid() == 0:
             self.owner = next((n for n in ("postgres", "nobody") if _user_exists(n)), None)
             if self.owner is None:
@@ -72,11 +72,22 @@ class PostgresServer:
             str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
             "--encoding=UTF8", "--no-sync",
         )  # fmt: skip
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server, keeping the cluster (an outage)."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server again after ``pause``."""
         self._run(
-            str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options,
+            str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", self._options,
             "-l", str(self.root / "server.log"), "-w", "-t", "60", "start",
         )  # fmt: skip
+
+    @property
+    def _options(self) -> str:
+        return f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
 
     def stop(self) -> None:
         """Stop the server and remove the cluster."""
