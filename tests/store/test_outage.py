@@ -45,7 +45,10 @@ async def test_records_wait_for_postgresql_to_come_back(own_server: PostgresServ
         await asyncio.to_thread(own_server.pause)
         for number in range(2, 12):
             recorder.submit(entry(number))
-        await asyncio.sleep(1.5)
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if recorder.health().failing:
+                break
         health = recorder.health()
         assert health.failing and health.pending == 10 and health.written == 1
         await asyncio.to_thread(own_server.resume)
