@@ -22,9 +22,11 @@ COPY --chown=10001:10001 knowledge ./knowledge
 # Only the example: a config/bot.toml of the build machine is never baked in (.dockerignore keeps it
 # out too); mount your own at /app/config.
 COPY --chown=10001:10001 config/bot.example.toml ./config/
+# The default database (BOT_DATABASE_URL): a SQLite file in /app/data, created on first use.
+RUN mkdir /app/data && chown 10001:10001 /app/data
 USER 10001
-# Moderators' changes to the knowledge base and the settings survive restarts when mounted.
-VOLUME ["/app/knowledge", "/app/config"]
+# Moderators' changes to the knowledge base, the settings and the recorded questions survive restarts.
+VOLUME ["/app/knowledge", "/app/config", "/app/data"]
 # Healthy means: the knowledge base the bot answers from validates.
 HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 \
     CMD ["python", "-m", "bot", "check"]

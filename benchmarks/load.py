@@ -1,6 +1,7 @@
 """The bot under load through the loopback fake Discord: many members asking at once, a reload midway.
 
 Usage: python benchmarks/load.py [--users 50] [--questions 500] [--seconds 10] [--reload-passages 10000]
+       python benchmarks/load.py --recording [--postgres auto|skip]   (what recording costs: recording.py)
 (with the bot installed, ``pip install -e .``, or ``PYTHONPATH=.`` from the repository root).
 
 The real ``ArticleBot`` runs against ``FakeDiscord`` (``tests/fake_discord``) in this process. Members
@@ -316,9 +317,19 @@ def plan_questions(
 
 
 async def build_bot(
-    fake: FakeDiscord, directory: Path, *, cooldown_questions: int, cooldown_seconds: float
+    fake: FakeDiscord,
+    directory: Path,
+    *,
+    cooldown_questions: int,
+    cooldown_seconds: float,
+    database_url: str | None = None,
+    record_questions: bool = True,
 ) -> ArticleBot:
-    """The bot on ``directory``: #help as the ask channel, commands synced to the guild, counted verdicts."""
+    """The bot on ``directory``: #help as the ask channel, commands synced to the guild, counted verdicts.
+
+    Records go to ``database_url`` (default: the setting's default, under the working directory).
+    """
+    options = {} if database_url is None else {"database_url": database_url}
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         knowledge_dir=directory,
@@ -329,6 +340,8 @@ async def build_bot(
         watch_knowledge=False,
         cooldown_questions=cooldown_questions,
         cooldown_seconds=cooldown_seconds,
+        record_questions=record_questions,
+        **options,
     )
     bot = ArticleBot(settings, knowledge=await LiveKnowledge.open(directory), guild_ready_timeout=0.1)
     bot.limiter = CountingLimiter(settings)
@@ -511,7 +524,11 @@ async def run_phase(
         with patched_discord(fake), expiring, ErrorRecords.attached() as errors:
             members = add_members(fake, args.users)
             bot = await build_bot(
-                fake, directory, cooldown_questions=cooldown[0], cooldown_seconds=cooldown[1]
+                fake,
+                directory,
+                cooldown_questions=cooldown[0],
+                cooldown_seconds=cooldown[1],
+                database_url=f"sqlite+aiosqlite:///{directory}-bot.sqlite3",
             )
             start_passages = len(bot.knowledge.current.knowledge_base.passages)
             planned = plan_questions(
@@ -675,12 +692,32 @@ def main() -> int:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slows everything down)"
     )
+    parser.add_argument(
+        "--recording",
+        action="store_true",
+        help="instead: the burst with votes, recording off, on SQLite and on PostgreSQL (see recording.py)",
+    )
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="with --recording: the fake Discord validates bodies against the OpenAPI schema (slower)",
+    )
+    parser.add_argument(
+        "--postgres",
+        choices=("auto", "skip"),
+        default="auto",
+        help="with --recording: start a throwaway PostgreSQL server (auto) or leave it out (skip)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # "voice will NOT be supported"
     os.environ["BOT_CONFIG_FILE"] = os.devnull  # no developer's config/bot.toml changes the run
     if args.tracemalloc:
         tracemalloc.start()
+    if args.recording:
+        from recording import recording_benchmark
+
+        return 0 if recording_benchmark(args) else 1
     return 0 if benchmark(args) else 1
 
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot ask | quote | check | eval | import | run``.
+"""Command line: ``python -m bot ask | quote | check | eval | import | run`` (``report | db``:
+``cli_store.py``).
 
 Thin: each command parses its arguments, calls the retrieval layer and prints. Heavy imports happen
 inside the commands so that ``ask`` starts fast and ``run`` alone pulls in discord.py.
@@ -277,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge_option(run)
     run.set_defaults(handler=cmd_run)
 
+    from bot.cli_store import add_commands
+
+    add_commands(commands)
     return parser
 
 

@@ -184,6 +184,18 @@ class Settings(BaseSettings):
     watch_knowledge: bool = Field(
         default=False, description="Reload automatically when files in the knowledge folder change."
     )
+    # --- What the bot records (bot/store) ---
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///data/bot.sqlite3",
+        description="Where questions, votes and the audit log are kept: SQLite file or postgresql+asyncpg://.",
+    )
+    record_questions: bool = Field(
+        default=True, description="Record questions and show feedback buttons (false: neither)."
+    )
+    keep_questions_days: int = Field(
+        default=90, ge=1, description="Days questions, votes and comments are kept before the daily purge."
+    )
+    # --- end of what the bot records ---
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="How much the bot logs."
     )

@@ -155,7 +155,8 @@ async def test_a_mentioned_question_gets_the_right_passage_with_its_citation(
     assert f"**{LAWSUIT_SENTENCE}**" in embed["description"]
     assert f"*{ARTICLE_TITLE}*, paragraph 8 · Colorlines" in embed["description"]
     assert embed["footer"]["text"] == "Colorlines · December 5, 2012"
-    assert not reply["components"]  # one page and no source URL: no buttons
+    # One page and no source URL: only the feedback buttons.
+    assert [b["label"] for b in buttons(reply)] == ["Helpful", "Not helpful"]
 
     typing = fake.requests_to("POST", TYPING)
     assert [int(r.path.split("/")[2]) for r in typing] == [fake.general.id]
@@ -263,7 +264,8 @@ async def test_an_uncovered_question_gets_a_friendly_no_answer(
     embed = only_embed(reply)
     assert embed["description"] == NOT_COVERED
     assert "rephras" in NOT_COVERED and "/quote" in NOT_COVERED
-    assert not embed.get("fields") and not reply["components"]
+    assert not embed.get("fields")
+    assert [b["label"] for b in buttons(reply)] == ["Helpful", "Not helpful"]
 
 
 async def test_mentions_in_a_question_never_ping(fake_discord: FakeDiscord, run_bot: BotRunner) -> None:
@@ -607,7 +609,7 @@ async def test_a_source_url_too_long_for_a_button_is_linked_from_the_title(
         reply = await fake.wait_for_message(fake.help_channel)
 
     assert only_embed(reply)["url"] == long_url  # the embed's title links the source
-    assert buttons(reply) == []
+    assert [b["label"] for b in buttons(reply)] == ["Helpful", "Not helpful"]  # and no link button
 
 
 # ----------------------------------------------------------------- connection trouble

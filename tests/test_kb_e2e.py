@@ -37,7 +37,7 @@ from bot.settings import Settings
 
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 1 << 5
-KB_SUBCOMMANDS = {"status", "list", "reload", "add", "remove", "restore"}
+KB_SUBCOMMANDS = {"status", "list", "reload", "add", "remove", "restore"} | {"gaps", "stats", "history"}
 
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
@@ -281,6 +281,9 @@ KB_INVOCATIONS: list[tuple[str, dict[str, Any]]] = [
     ("add", {"file": None}),
     ("remove", {"document": "park"}),
     ("restore", {"item": "20200101T000000000000Z--park.md"}),
+    ("gaps", {"days": 7}),
+    ("stats", {}),
+    ("history", {"limit": 3}),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 import traceback
@@ -14,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.guards import NotModerator, QuestionLimiter, QuestionOnCooldown
+from bot.discord_app.recording import QuestionLog
 from bot.replies.embeds import plain_message
 from bot.replies.plain import count_of
 from bot.retrieval.live import KnowledgeSnapshot, LiveKnowledge, RefreshOutcome
@@ -64,7 +66,13 @@ def cooldown_message(retry_after: float) -> str:
 class ArticleBot(commands.Bot):
     """Answers questions about the knowledge base in channels, DMs and slash commands."""
 
-    def __init__(self, settings: Settings, knowledge: LiveKnowledge | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: LiveKnowledge | None = None,
+        question_log: QuestionLog | None = None,
+        **options: Any,
+    ) -> None:
         intents = discord.Intents.default()
         # Mentions and DMs carry their content without the privileged intent; only answering any
         # question in an ask channel needs it, so it is asked for only then.
@@ -81,6 +89,12 @@ class ArticleBot(commands.Bot):
         self.limiter = QuestionLimiter(settings)
         self.tree.error(self.on_app_command_error)
         self._background: set[asyncio.Task[None]] = set()
+        # What the bot records (questions, votes, the /kb audit log): bot/discord_app/recording.py.
+        self.question_log = question_log or QuestionLog(
+            settings.database_url,
+            record_questions=settings.record_questions,
+            keep_days=settings.keep_questions_days,
+        )
 
     @property
     def knowledge(self) -> LiveKnowledge:
@@ -97,6 +111,9 @@ class ArticleBot(commands.Bot):
             self._knowledge = await LiveKnowledge.open(self.settings.knowledge_dir)
             log_snapshot(self._knowledge.current, time.perf_counter() - started)
         self.knowledge.listeners.append(self.post_audit)
+        self.knowledge.listeners.append(self.question_log.record_refresh)
+        await self.question_log.start()
+        self.start_background(self.question_log.purge_daily())
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -105,6 +122,9 @@ class ArticleBot(commands.Bot):
         await self.sync_commands()
         if self.settings.watch_knowledge:
             self.start_background(self.knowledge.watch())
+        # What start-up built (indexes, the database layer's modules) lives as long as the bot: moved out
+        # of the cyclic collector's way, full collections no longer stall the event loop walking it.
+        gc.freeze()
 
     def start_background(self, coroutine: Any) -> None:
         """Run ``coroutine`` for the life of the bot, logging (not losing) a crash."""
@@ -138,6 +158,8 @@ class ArticleBot(commands.Bot):
         for task in list(self._background):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        # Records still queued are written before the bot goes (SIGTERM included).
+        await self.question_log.close()
         await super().close()
 
     async def on_ready(self) -> None:

@@ -40,7 +40,8 @@ class OwnerOnlyView(discord.ui.View):
 
     async def on_timeout(self) -> None:
         for item in self.children:
-            if isinstance(item, discord.ui.Button) and item.url is None:
+            # Buttons this view does not dispatch (feedback: dispatched by the bot) keep working.
+            if isinstance(item, discord.ui.Button) and item.url is None and item.is_dispatchable():
                 item.disabled = True
         if self.message is not None:
             # The message may be gone or the token expired: then there is nothing left to disable.

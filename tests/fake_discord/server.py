@@ -33,6 +33,7 @@ from .interactions import (
     LOADING,
     MESSAGE_COMPONENT,
     MODAL,
+    MODAL_SUBMIT,
     PONG,
     SUB_COMMAND,
     SUB_COMMAND_GROUP,
@@ -80,6 +81,7 @@ _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 _BUTTON = 2
 _SELECTS = {3, 5, 6, 7, 8}
+_TEXT_INPUT = 4
 
 Handler = Callable[["ApiCall"], Awaitable[Any]]
 ChannelRef = FakeChannel | int | str
@@ -441,6 +443,41 @@ class FakeDiscord:
         return await self._component_interaction(current, data, user, None, None)
 
     # ----------------------------------------------------------------- gateway control
+
+    async def submit_modal(
+        self, handle: InteractionHandle, values: Mapping[str, str], *, user: FakeUser | None = None
+    ) -> InteractionHandle:
+        """`user` (default: who opened it) submits the modal the bot answered `handle` with (type 5).
+
+        `values` maps text inputs' custom ids to what was typed; inputs left out are sent empty. The
+        components are sent back in the shape the bot sent them (action rows or labels).
+        """
+        if handle.callback_type != MODAL or handle.callback is None:
+            raise AssertionError(f"the bot did not answer {handle} with a modal")
+        modal: JSON = handle.callback.get("data") or {}
+
+        def answered(component: JSON) -> JSON:
+            if component.get("type") == _TEXT_INPUT:
+                return {
+                    "type": _TEXT_INPUT,
+                    "custom_id": component["custom_id"],
+                    "value": values.get(component["custom_id"], ""),
+                }
+            if "component" in component:
+                return {"type": component["type"], "component": answered(component["component"])}
+            return {"type": component["type"], "components": [answered(c) for c in component["components"]]}
+
+        data = {"custom_id": modal["custom_id"], "components": [answered(c) for c in modal["components"]]}
+        submitter = user or handle.user
+        channel = handle.channel
+        guild = self.world.guild_of(channel)
+        role_ids = self._role_ids(guild, submitter, None)
+        permissions = self._member_permissions(guild, submitter, role_ids, None)
+        message = handle.payload.get("message")
+        current = self.messages.get(int(message["id"]), message) if message is not None else None
+        return await self._dispatch_interaction(
+            MODAL_SUBMIT, data, submitter, channel, role_ids, permissions, message=current
+        )
 
     async def drop_connection(self, code: int = 4000, *, wait: bool = True, timeout: float = 5.0) -> None:
         """Close the bot's websocket (resumable with 4000); with `wait`, until it resumed or re-identified."""
@@ -904,6 +941,12 @@ class FakeDiscord:
                 DEFERRED_UPDATE_MESSAGE,
                 UPDATE_MESSAGE,
                 MODAL,
+            },
+            MODAL_SUBMIT: {
+                CHANNEL_MESSAGE_WITH_SOURCE,
+                DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+                DEFERRED_UPDATE_MESSAGE,
+                UPDATE_MESSAGE,
             },
         }.get(handle.type, {PONG, CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE})
         if callback_type not in allowed:

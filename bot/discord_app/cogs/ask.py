@@ -10,9 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.client import ArticleBot, cooldown_message, reply_to
+from bot.discord_app.feedback import FeedbackButton, add_feedback, feedback_view
 from bot.discord_app.guards import QuestionOnCooldown, looks_like_question, strip_mentions
+from bot.discord_app.recording import Origin, search_with_terms
 from bot.discord_app.views import AnswerPager
 from bot.replies.embeds import EMPTY_QUESTION, answer_embed, plain_message
+from bot.store.records import QuestionRecord
 
 # Passages fetched per question: the first page shows three, "More passages" pages through the rest.
 PASSAGES_FETCHED = 9
@@ -43,14 +46,22 @@ class AskCog(commands.Cog):
             "Please ask it in fewer words."
         )
 
-    async def answer(self, question: str, owner_id: int) -> tuple[discord.Embed, AnswerPager | None]:
-        """Search off the event loop; the reply's embed, and its buttons when there are any."""
+    async def answer(
+        self, question: str, origin: Origin
+    ) -> tuple[discord.Embed, discord.ui.View | None, QuestionRecord | None]:
+        """Search off the event loop; the reply's embed, its buttons when there are any, and its record.
+
+        The record is queued by the caller once the answer is sent; its id is in the feedback buttons.
+        """
         knowledge_base = self.bot.knowledge.current.knowledge_base
-        result = await asyncio.to_thread(knowledge_base.search, question, PASSAGES_FETCHED)
+        result, terms = await asyncio.to_thread(search_with_terms, knowledge_base, question, PASSAGES_FETCHED)
+        record = self.bot.question_log.new_question(result, terms, origin)
         if not result.answered:
-            return answer_embed(result), None
-        view = AnswerPager(result, knowledge_base.document, owner_id)
-        return view.embed(), (view if view.useful else None)
+            return answer_embed(result), (feedback_view(record.id) if record else None), record
+        view = AnswerPager(result, knowledge_base.document, origin.user_id)
+        if record is not None:
+            return view.embed(), add_feedback(view, record.id), record
+        return view.embed(), (view if view.useful else None), record
 
     def in_ask_channel(self, channel: discord.abc.Messageable) -> bool:
         """True in an ask channel and in its threads, which members expect to behave like it."""
@@ -86,12 +97,17 @@ class AskCog(commands.Cog):
                 # Not delete_after: its task would outlive the bot's shutdown; this one is cancelled.
                 self.bot.start_background(expire(notice, NOTICE_SECONDS))
             return
+        guild_id = message.guild.id if message.guild else None
+        origin = Origin(message.author.id, guild_id, message.channel.id, "channel" if guild_id else "dm")
         async with message.channel.typing():
-            embed, view = await self.answer(question, message.author.id)
+            embed, view, record = await self.answer(question, origin)
         if view is None:
             await reply_to(message, embed=embed)
         else:
-            view.message = await reply_to(message, embed=embed, view=view)
+            sent = await reply_to(message, embed=embed, view=view)
+            if isinstance(view, AnswerPager):
+                view.message = sent
+        self.bot.question_log.submit(record)
 
     @app_commands.command(name="ask", description="Ask a question about the article")
     @app_commands.describe(
@@ -110,15 +126,19 @@ class AskCog(commands.Cog):
             return
         self.bot.limiter.hit(interaction.user.id)
         await interaction.response.defer(ephemeral=private, thinking=True)
-        embed, view = await self.answer(question, interaction.user.id)
+        origin = Origin(interaction.user.id, interaction.guild_id, interaction.channel_id, "slash")
+        embed, view, record = await self.answer(question, origin)
         if view is None:
             await interaction.followup.send(embed=embed, ephemeral=private)
         else:
-            view.message = await interaction.followup.send(
-                embed=embed, view=view, ephemeral=private, wait=True
-            )
+            sent = await interaction.followup.send(embed=embed, view=view, ephemeral=private, wait=True)
+            if isinstance(view, AnswerPager):
+                view.message = sent
+        self.bot.question_log.submit(record)
 
 
 async def setup(bot: ArticleBot) -> None:
     """Extension entry point."""
+    # Feedback buttons of answers sent before a restart keep working: they are matched by custom id.
+    bot.add_dynamic_items(FeedbackButton)
     await bot.add_cog(AskCog(bot))

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_app import insights
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.guards import NotModerator, is_moderator
 from bot.discord_app.views import ConfirmView
@@ -13,6 +14,8 @@ from bot.discord_app.web_add import add_from_web
 from bot.replies.embeds import clip, documents_embed, escape, refresh_embed, status_embed
 
 MAX_CHOICES = 25
+Days = app_commands.Range[int, 1, 3650]
+Entries = app_commands.Range[int, 1, 50]
 CHOICE_LIMIT = 100
 ADD_ONE_THING = "Give either a file or a url: the article to add."
 
@@ -44,9 +47,9 @@ class KnowledgeCog(commands.GroupCog, group_name="kb", group_description="Manage
     @app_commands.command(name="status", description="What the bot answers from, and the last refresh")
     async def status(self, interaction: discord.Interaction) -> None:
         knowledge = self.bot.knowledge
-        await interaction.response.send_message(
-            embed=status_embed(knowledge.current, knowledge.last_refresh), ephemeral=True
-        )
+        embed = status_embed(knowledge.current, knowledge.last_refresh)
+        embed = await insights.with_store_status(self.bot.question_log, embed)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="list", description="The documents in the knowledge base")
     async def list_documents(self, interaction: discord.Interaction) -> None:
@@ -162,6 +165,32 @@ class KnowledgeCog(commands.GroupCog, group_name="kb", group_description="Manage
             if typed in label.casefold() and len(entry.name) <= CHOICE_LIMIT:
                 choices.append(app_commands.Choice(name=clip(label, CHOICE_LIMIT), value=entry.name))
         return choices[:MAX_CHOICES]
+
+    # --- What the records tell moderators: bot/discord_app/insights.py ---
+    @app_commands.command(name="gaps", description="Questions the knowledge base declined or answered badly")
+    @app_commands.describe(days="How many days to look back (default 7)")
+    async def gaps(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 7
+    ) -> None:
+        await insights.send_gaps(self.bot.question_log, interaction, days)
+
+    @app_commands.command(
+        name="stats", description="Questions asked, answered and declined, votes, and a chart"
+    )
+    @app_commands.describe(days="How many days to look back (default 30)")
+    async def stats(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 30
+    ) -> None:
+        await insights.send_stats(self.bot.question_log, interaction, days)
+
+    @app_commands.command(
+        name="history", description="The knowledge base's change log (kept across restarts)"
+    )
+    @app_commands.describe(limit="How many changes to show, newest first (default 10)")
+    async def history(
+        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 50] = 10
+    ) -> None:
+        await insights.send_history(self.bot.question_log, interaction, limit)
 
 
 async def setup(bot: ArticleBot) -> None:
