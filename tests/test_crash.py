@@ -39,6 +39,7 @@ async def start_recording_bot(fake: FakeDiscord, tmp_path: Path) -> asyncio.subp
         knowledge=str(KNOWLEDGE),
         guild_id=fake.guild.id,
         channel_id=fake.help_channel.id,
+        patches="",
     )
     environment = child_environment(tmp_path)
     environment.update(BOT_COOLDOWN_QUESTIONS="10000", BOT_DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3")

@@ -122,3 +122,13 @@ def test_a_phrasal_verb_is_read_through_wordnet(knowledge_base: KnowledgeBase) -
 
     assert [(t.word, t.term, t.guessed) for t in terms if t.word == "let go"] == [("let go", "releas", True)]
     assert "let" not in [t.word for t in terms]
+
+
+def test_a_declined_question_reports_every_word_the_knowledge_base_lacks(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    result = knowledge_base.search("Who won the 2012 World Series?")
+
+    assert not result.answered
+    assert result.unmatched == ("won", "world", "series")
+    assert answer_notes(result) == []  # the reply is the plain "not covered"

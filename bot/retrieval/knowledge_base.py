@@ -332,7 +332,11 @@ class KnowledgeBase:
 
     def _unmatched(self, terms: Sequence[QueryTerm], shown: Sequence[int]) -> tuple[str, ...]:
         """The question's words that name something the answer does not mention: words the knowledge
-        base lacks, and words found only through WordNet whose guesses no shown passage holds."""
+        base lacks, and words found only through WordNet whose guesses no shown passage holds. For a
+        declined question, every content word the knowledge base lacks (what a moderator could add)."""
+        if not shown:
+            lacking = (t.word for t in terms if (t.term is None or t.guessed) and t.word not in FRAME_VERBS)
+            return tuple(dict.fromkeys(lacking))
         indices = np.asarray(shown, dtype=np.int64)
         missing = [
             t
