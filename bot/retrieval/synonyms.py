@@ -209,3 +209,23 @@ def _entries(side: str) -> tuple[tuple[tuple[str, ...], ...], str | None]:
 def _not_words(words: Iterable[str]) -> str | None:
     """The first of ``words`` that is not a word, else None."""
     return next((word for word in words if not _WORD_RE.fullmatch(word)), None)
+
+
+def with_rule(text: str, rule: str) -> str:
+    """The synonyms file ``text`` with ``rule`` added as its last line (comments and order kept)."""
+    body = text if not text or text.endswith("\n") else text + "\n"
+    return body + rule.strip() + "\n"
+
+
+def without_rule(text: str, rule: str) -> str | None:
+    """The synonyms file ``text`` without the line holding ``rule`` (written as it is listed, case and
+    spacing aside), or None when no line holds it. Comments and the other rules are kept as they are."""
+    wanted, _ = parse_synonyms(rule, "rule")
+    if len(wanted) != 1:
+        return None
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        found, problems = parse_synonyms(line, "line")
+        if not problems and len(found) == 1 and str(found.rules[0]) == str(wanted.rules[0]):
+            return "".join(lines[:index] + lines[index + 1 :])
+    return None

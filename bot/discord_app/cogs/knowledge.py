@@ -12,6 +12,9 @@ from bot.discord_app.guards import NotModerator, is_moderator
 from bot.discord_app.views import ConfirmView
 from bot.discord_app.web_add import add_from_web
 from bot.replies.embeds import clip, documents_embed, escape, refresh_embed, status_embed
+from bot.replies.synonym_replies import synonyms_embed
+from bot.retrieval.documents import SYNONYMS_FILE
+from bot.retrieval.synonyms import MAX_LINE_CHARS, with_rule, without_rule
 
 MAX_CHOICES = 25
 Days = app_commands.Range[int, 1, 3650]
@@ -103,6 +106,61 @@ class KnowledgeCog(commands.GroupCog, group_name="kb", group_description="Manage
             return
         outcome = await self.bot.knowledge.add(file.filename, data, who(interaction.user), replace=replace)
         await interaction.followup.send(embed=refresh_embed(outcome), ephemeral=True)
+
+    synonyms = app_commands.Group(name="synonyms", description="Words members use that the articles do not")
+
+    @synonyms.command(name="list", description="The synonyms the bot reads questions with")
+    async def synonyms_list(self, interaction: discord.Interaction) -> None:
+        rules = self.bot.knowledge.current.knowledge_base.synonyms
+        await interaction.response.send_message(embed=synonyms_embed(rules), ephemeral=True)
+
+    @synonyms.command(name="add", description="Teach a synonym: 'sue, sued => lawsuit' or 'cops, police'")
+    @app_commands.describe(rule="'a, b => c' reads a and b as c; 'a, b, c' reads any of them as all")
+    async def synonyms_add(self, interaction: discord.Interaction, rule: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = with_rule(self._synonyms_text(), rule[: MAX_LINE_CHARS + 1])
+        outcome = await self.bot.knowledge.add(
+            SYNONYMS_FILE, text.encode(), who(interaction.user), replace=True
+        )
+        await interaction.followup.send(embed=refresh_embed(outcome), ephemeral=True)
+
+    @synonyms.command(name="remove", description="Forget a synonym rule")
+    @app_commands.describe(rule="The rule to remove, as /kb synonyms list shows it")
+    async def synonyms_remove(self, interaction: discord.Interaction, rule: str) -> None:
+        text = without_rule(self._synonyms_text(), rule)
+        if text is None:
+            await interaction.response.send_message(
+                f"No rule `{clip(escape(rule), 200)}` in the synonyms; `/kb synonyms list` shows them.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.bot.knowledge.add(
+            SYNONYMS_FILE, text.encode(), who(interaction.user), replace=True
+        )
+        await interaction.followup.send(embed=refresh_embed(outcome), ephemeral=True)
+
+    @synonyms_remove.autocomplete("rule")
+    async def rule_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not self.allowed(interaction):
+            return []
+        typed = current.casefold()
+        rules = [str(r) for r in self.bot.knowledge.current.knowledge_base.synonyms.rules]
+        return [
+            app_commands.Choice(name=clip(r, CHOICE_LIMIT), value=r[:CHOICE_LIMIT])
+            for r in rules
+            if typed in r.casefold()
+        ][:MAX_CHOICES]
+
+    def _synonyms_text(self) -> str:
+        """The synonyms file as it is on disk now (empty when there is none)."""
+        path = self.bot.knowledge.directory / SYNONYMS_FILE
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
 
     @app_commands.command(name="remove", description="Remove a document (its file is kept in the trash)")
     @app_commands.describe(document="The document to remove")
