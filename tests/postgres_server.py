@@ -9,6 +9,7 @@ to ``nobody``, and the server commands run as that user through ``runuser``.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -16,8 +17,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 # Set by CI: a missing server is a failure there, not a skipped test.
 REQUIRE_ENV = "BOT_TEST_REQUIRE_POSTGRES"
@@ -104,3 +108,21 @@ def _user_exists(name: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+@contextlib.contextmanager
+def running_server() -> Iterator[PostgresServer]:
+    """A throwaway server for the ``with`` block; the test is skipped (or, with ``REQUIRE_ENV`` set,
+    as in CI, failed) when the server binaries are not installed."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        message = "PostgreSQL server binaries not found (apt-get install postgresql)"
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 import pytest_asyncio
-from postgres_server import REQUIRE_ENV, PostgresServer, find_bin_dir
+from postgres_server import PostgresServer, running_server
 
 from bot.store.database import Store
 
@@ -19,18 +19,8 @@ _databases = itertools.count(1)
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the session; skipped (or, in CI, failed) when it is not installed."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        message = "PostgreSQL server binaries not found (apt-get install postgresql)"
-        if os.environ.get(REQUIRE_ENV):
-            pytest.fail(message)
-        pytest.skip(message)
-    server = PostgresServer(bin_dir)
-    try:
-        server.start()
+    with running_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 async def new_database(server: PostgresServer) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 from collections.abc import Iterator
 
 import pytest
-from postgres_server import REQUIRE_ENV, PostgresServer, find_bin_dir
+from postgres_server import PostgresServer, running_server
 
 from bot.store.database import Store
 from bot.store.recorder import Recorder
@@ -18,17 +17,8 @@ from bot.store.records import AuditRecord
 @pytest.fixture
 def own_server() -> Iterator[PostgresServer]:
     """A server of this test's own, since the test stops it."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        if os.environ.get(REQUIRE_ENV):
-            pytest.fail("PostgreSQL server binaries not found")
-        pytest.skip("PostgreSQL server binaries not found")
-    server = PostgresServer(bin_dir)
-    try:
-        server.start()
+    with running_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def entry(number: int) -> AuditRecord:
