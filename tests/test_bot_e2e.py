@@ -303,6 +303,33 @@ async def test_slash_ask_answers_in_public(fake_discord: FakeDiscord, run_bot: B
     assert f"**{LAWSUIT_SENTENCE}**" in only_embed(answer)["description"]
 
 
+async def test_asking_what_someone_said_answers_with_their_quotation(
+    fake_discord: FakeDiscord, run_bot: BotRunner
+) -> None:
+    fake = fake_discord
+    async with run_bot(await make_bot(fake)):
+        interaction = await fake.invoke_command("ask", {"question": "any quotes from the AG?"})
+        answer = await interaction.wait_original()
+
+    description = only_embed(answer)["description"]
+    assert description.startswith("Here is what *Kamala Harris* said in the article.")
+    assert '**"In the interest of public safety' in description
+    assert "paragraph 4" in description
+
+
+async def test_a_chat_question_naming_what_the_article_lacks_says_so(
+    fake_discord: FakeDiscord, run_bot: BotRunner
+) -> None:
+    fake = fake_discord
+    async with run_bot(await make_bot(fake)):
+        await fake.send_message(
+            fake.help_channel, fake.user, "wut does the governor of cali think abt this??"
+        )
+        reply = await fake.wait_for_message(fake.help_channel)
+
+    assert only_embed(reply)["description"].startswith("The article doesn't mention *governor*")
+
+
 async def test_slash_ask_private_is_ephemeral(fake_discord: FakeDiscord, run_bot: BotRunner) -> None:
     fake = fake_discord
     async with run_bot(await make_bot(fake)):
