@@ -54,7 +54,6 @@ class KnowledgeSnapshot:
     """Indexes built from one load of the knowledge directory, never modified after."""
 
     knowledge_base: KnowledgeBase
-    quotes: QuoteIndex
     warnings: tuple[Problem, ...]
     fingerprints: Mapping[str, str]
     # The directory as it was when the build started (name -> size, mtime): what the watcher compares.
@@ -67,6 +66,11 @@ class KnowledgeSnapshot:
     def documents(self) -> tuple[Document, ...]:
         """The documents this snapshot answers from."""
         return self.knowledge_base.documents
+
+    @property
+    def quotes(self) -> QuoteIndex:
+        """The quotations of those documents (built with the snapshot)."""
+        return self.knowledge_base.quotes
 
 
 @dataclass(frozen=True)
@@ -198,12 +202,11 @@ def build_snapshot(directory: Path, built_by: str, strict: bool = True) -> Knowl
         if strict and report.errors:
             raise KnowledgeError(report.errors)
         knowledge_base = KnowledgeBase(report.documents, synonyms=report.synonyms)
-        quotes = knowledge_base.quotes  # built here, in the worker thread, not on the first question
+        knowledge_base.quotes  # noqa: B018 - built here, in the worker thread, not on the first question
         warm_up()
         warnings = (*report.problems, *quote_problems(report.documents))
     return KnowledgeSnapshot(
         knowledge_base=knowledge_base,
-        quotes=quotes,
         warnings=tuple(warnings),
         fingerprints=report.fingerprints,
         state=state,
