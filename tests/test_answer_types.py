@@ -129,3 +129,16 @@ def test_a_date_question_puts_a_passage_that_holds_a_date_first() -> None:
     result = knowledge_base.search("which month did ndlon and the other groups file their lawsuit")
 
     assert result.hits[0].passage.text.startswith("In October")
+
+
+def test_a_length_is_a_number_or_a_span_named_in_words() -> None:
+    question = "how long has he been sheriff"
+
+    assert asks_for_quantity(question)
+    assert not holds_answer(question, ["He said Wednesday he will stop."])
+    assert holds_answer(question, ["He has been sheriff for decades."])
+    assert holds_answer(question, ["He was first elected in 1998."])
+
+
+def test_a_near_topic_question_asking_how_long_is_declined(knowledge_base: KnowledgeBase) -> None:
+    assert not knowledge_base.search("how long has Baca been in office?").answered

@@ -132,3 +132,39 @@ def test_a_declined_question_reports_every_word_the_knowledge_base_lacks(
     assert not result.answered
     assert result.unmatched == ("won", "world", "series")
     assert answer_notes(result) == []  # the reply is the plain "not covered"
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("when was ndlon founded", "founded"),  # a verb, found only through a WordNet guess
+        ("did the ndlon lawsuit win in court", "win"),  # a verb and noun the article never uses
+        ("how much did baca's jail budget grow", "budget"),
+    ],
+)
+def test_a_near_topic_question_is_told_which_word_the_article_lacks(
+    knowledge_base: KnowledgeBase, question: str, missing: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert missing in result.unmatched
+    assert answer_notes(result)[0].startswith(f"The article doesn't mention *{missing}*")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does harris think chiefs should base their decision on",  # "think": too common to name
+        "ngl im confused, is complying with ICE holds voluntary",  # "confused": an adjective as well
+        "what did the sheriff decide",  # "decide" is read as "decision", a form of the same word
+        "what does NDLON stand for",  # asks what a name is: "stand for" is how it asks
+    ],
+)
+def test_words_that_phrase_the_question_are_not_reported_as_missing(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.unmatched == ()

@@ -1,9 +1,10 @@
 """Questions that ask for a quantity, and whether passages hold one.
 
-"How old is Lee Baca?" and "how many deputies work for the sheriff's department?" share their topic
-words with the article, so BM25 finds passages about Baca and the sheriff, but the answer to either is
-a number and no such passage has one. A question that asks for a count, an age, a share or a price is
-therefore answered only when a passage to be shown holds a number, in digits or in words.
+"How old is Lee Baca?", "how long has he been sheriff?" and "how many deputies work for the sheriff's
+department?" share their topic words with the article, so BM25 finds passages about Baca and the
+sheriff, but the answer to each is a number and no such passage has one. A question that asks for a
+count, an age, a length, a share or a price is therefore answered only when a passage to be shown
+holds a number, in digits or in words.
 
 Only these questions are checked. Questions asking "when" or "what time" were measured too and left
 out: their answers are as often "at the beginning of each parliamentary session" or "the Pliocene" as a
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 # "how many", "how old", "what percentage", "how much does it cost": the answer is a number. ("How
 # much" alone is not: "how much of it has been left undeveloped" is answered by "large areas".)
 _QUANTITY_QUESTION_RE = re.compile(
-    r"\bhow\s+(?:many|old)\b"
+    r"\bhow\s+(?:many|old|long)\b"
     r"|\bwhat\s+(?:percentage|percent|proportion|share)\b"
     r"|\bhow\s+much\b[^.?!]*\b(?:cost|costs|costing|money|pay|pays|paid|spend|spends|spent|dollars|worth)\b",
     re.IGNORECASE,
@@ -28,6 +29,15 @@ _QUANTITY_QUESTION_RE = re.compile(
 # lies between ("introduced on Monday", a directive "on Tuesday"). A count of years is not: "each
 # year" or "earlier this year" says nothing of how many.
 _DAYS_QUESTION_RE = re.compile(r"\bhow\s+many\s+(?:days|weeks|months)\b", re.IGNORECASE)
+
+# "How long has Baca been sheriff": a length of time (or of anything) is a number, or a span named in
+# words ("for decades", "a few weeks", "since October" does not count: the length is not given).
+_LENGTH_QUESTION_RE = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
+_DURATION_RE = re.compile(
+    r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|miles?|"
+    r"kilometers?|kilometres?|feet|foot|meters?|metres?)\b",
+    re.IGNORECASE,
+)
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -74,4 +84,6 @@ def holds_answer(question: str, texts: Iterable[str]) -> bool:
     patterns = [_NUMBER_RE]
     if _DAYS_QUESTION_RE.search(question):
         patterns.append(_DAY_RE)
+    if _LENGTH_QUESTION_RE.search(question):
+        patterns.append(_DURATION_RE)
     return any(pattern.search(text) for text in texts for pattern in patterns)

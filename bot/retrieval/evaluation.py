@@ -71,6 +71,8 @@ class EvaluationReport:
     refused_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, refused, questions) of each kind
     # (kind, answered naming a word the article lacks): "the article doesn't mention *governor*"
     flagged_by_kind: tuple[tuple[str, int], ...] = ()
+    # Answerable questions answered with a note that the article does not mention one of their words.
+    answerable_flagged: int = 0
 
     def lines(self) -> list[str]:
         """The report as the lines ``python -m bot eval`` prints."""
@@ -79,6 +81,7 @@ class EvaluationReport:
             f"  hit@1:                 {self.hit_at_1:.3f}",
             f"  hit@3:                 {self.hit_at_3:.3f}",
             f"  answered:              {self.answered_rate:.3f} ({self.wrongly_refused} wrongly refused)",
+            f"  answered with a note:  {self.answerable_flagged} (naming a word the article lacks)",
             f"  ranking only, refusals off: hit@1 {self.ranking_hit_at_1:.3f}, "
             f"hit@3 {self.ranking_hit_at_3:.3f}, MRR@{RANK_DEPTH}: {self.mrr:.3f}",
             f"unanswerable questions:  {self.unanswerable}",
@@ -219,8 +222,11 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
     reciprocal = 0.0
     misses: list[str] = []
     refused: list[str] = []
+    noted = 0
     for case in answerable:
-        shown = [hit.passage for hit in knowledge_base.search(case.question, k=SHOWN).hits]
+        result = knowledge_base.search(case.question, k=SHOWN)
+        shown = [hit.passage for hit in result.hits]
+        noted += bool(shown) and bool(result.unmatched)
         if not shown:
             refused.append(case.question)
         right = [case.is_right(p) for p in shown]
@@ -269,6 +275,7 @@ def evaluate(knowledge_base: KnowledgeBase, cases: Sequence[QuestionCase]) -> Ev
         false_answers=tuple(c.question for c in false_cases),
         refused_by_kind=refused_by_kind,
         flagged_by_kind=flagged_by_kind,
+        answerable_flagged=noted,
     )
 
 

@@ -303,6 +303,8 @@ class KnowledgeBase:
         )
         elapsed = (time.perf_counter() - started) * 1000
         asking = ASKING_WORDS if asked is not None else frozenset()
+        if asks_what_a_name_is(question):
+            asking |= _INTRODUCTION_WORDS  # "what does NDLON stand for" asks what NDLON is
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
         return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes, matched)
