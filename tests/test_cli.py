@@ -232,7 +232,9 @@ def test_check_counts_documents_and_passages_of_the_bundled_article() -> None:
     code, out = run("check", "--knowledge", str(KNOWLEDGE_DIR))
 
     assert code == cli.EXIT_OK
-    assert out.splitlines()[-1] == f"{KNOWLEDGE_DIR}: 1 document, 12 passages, 0 errors, 0 warnings"
+    assert out.splitlines()[-1] == (
+        f"{KNOWLEDGE_DIR}: 1 document, 12 passages, 60 synonym rules, 0 errors, 0 warnings"
+    )
 
 
 def test_check_on_a_broken_directory_exits_1_with_file_line_messages(tmp_path: Path) -> None:

@@ -127,8 +127,8 @@ async def test_sigterm_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path
     assert "shutting down" in stderr
     assert "Traceback" not in stderr
     # The knowledge base is loaded, and says so, before the bot logs in; no voice noise.
-    loading = stderr.index("loading 1 knowledge file from ")
-    loaded = stderr.index("knowledge base loaded: 1 document, 12 passages, 4 quotes in ")
+    loading = stderr.index("loading 2 knowledge files from ")  # the article and synonyms.txt
+    loaded = stderr.index("knowledge base loaded: 1 document, 12 passages, 4 quotes, 60 synonym rules in ")
     assert loading < loaded < stderr.index("logging in using static token")
     assert "PyNaCl" not in stderr
     assert "davey" not in stderr
@@ -186,7 +186,7 @@ async def test_a_stop_while_the_knowledge_base_loads_stops_at_once(
     try:
         assert process.stderr is not None
         seen = b""
-        while b"loading 1 knowledge file from" not in seen:
+        while b"loading 2 knowledge files from" not in seen:
             line = await asyncio.wait_for(process.stderr.readline(), START_TIMEOUT)
             assert line, seen.decode()
             seen += line

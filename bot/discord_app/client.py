@@ -41,6 +41,8 @@ def log_snapshot(snapshot: KnowledgeSnapshot, seconds: float) -> None:
         count_of(len(snapshot.knowledge_base.passages), "passage"),
         count_of(len(snapshot.quotes.quotes), "quote"),
     )
+    if synonyms := len(snapshot.knowledge_base.synonyms):
+        counts += (count_of(synonyms, "synonym rule"),)
     skipped = f"; {count_of(left_out, 'file')} left out for errors" if left_out else ""
     log.info("knowledge base loaded: %s in %.2f s%s", ", ".join(counts), seconds, skipped)
     for problem in snapshot.warnings:
