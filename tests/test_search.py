@@ -22,6 +22,7 @@ from bot.retrieval.knowledge_base import (
     asks_what_a_name_is,
     bm25_factors,
 )
+from bot.retrieval.question import background_share
 from bot.retrieval.spelling import Speller, within_one_edit
 from bot.retrieval.text import initialisms, search_words, tokenize
 
@@ -249,13 +250,14 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
     assert result.hits == ()
 
 
-def test_an_off_topic_question_linked_by_one_noun_is_answered_but_says_what_the_article_lacks(
+def test_an_off_topic_question_linked_by_a_common_word_is_declined_naming_what_the_article_lacks(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    # "time" is in the article ("by the time this story was published"): one shared noun against one
-    # unknown name is not enough to decline, but the member is told the article never names Tokyo.
+    # "time" is in the article ("by the time this story was published"), but it is among the
+    # commonest English words: it does not link the question to the article against "tokyo".
     result = knowledge_base.search("what time is it in tokyo rn")
 
+    assert not result.answered
     assert result.unmatched == ("tokyo",)
 
 
@@ -478,3 +480,21 @@ def test_the_shortcuts_change_no_ranking_on_a_larger_random_corpus() -> None:
             assert relevance_order(knowledge_base, question, k) == brute_force_rank(
                 knowledge_base, question, k
             )
+
+
+@pytest.mark.parametrize(
+    ("word", "counts_in_full"),
+    [("governor", True), ("tokyo", True), ("inception", True), ("basically", False), ("think", False)],
+)
+def test_unknown_words_count_by_how_much_they_say_about_a_topic(word: str, counts_in_full: bool) -> None:
+    # "think" is a noun too, but among the commonest English words: it phrases a question.
+    assert (background_share(word) == 1.0) is counts_in_full
+    assert 0.1 - 1e-9 <= background_share(word) <= 1.0
+
+
+def test_a_chatty_question_using_common_words_is_not_refused(knowledge_base: KnowledgeBase) -> None:
+    # "think" weighs little against the question: it was counted as a noun naming the topic.
+    result = knowledge_base.search("does newman think baca deserves praise for flipping")
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph == 6
