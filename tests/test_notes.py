@@ -168,3 +168,13 @@ def test_words_that_phrase_the_question_are_not_reported_as_missing(
 
     assert result.answered
     assert result.unmatched == ()
+
+
+def test_a_note_names_what_is_missing_with_or_and_what_is_there_with_and(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    result = knowledge_base.search("did the ndlon lawsuit win in court")
+
+    assert answer_notes(result) == [
+        "The article doesn't mention *win* or *court*; here is what it says about *ndlon* and *lawsuit*."
+    ]

@@ -15,12 +15,13 @@ from bot.retrieval.knowledge_base import SearchResult
 MAX_NAMED = 4
 
 
-def _listed(words: Sequence[str], escape: Callable[[str], str]) -> str:
-    """ "*a*", "*a* or *b*", "*a*, *b* or *c*" (``MAX_NAMED`` at most)."""
+def _listed(words: Sequence[str], escape: Callable[[str], str], conjunction: str = "or") -> str:
+    """ "*a*", "*a* or *b*", "*a*, *b* or *c*" (``MAX_NAMED`` at most; "and" for ``conjunction``
+    "and")."""
     shown = [f"*{escape(word)}*" for word in words[:MAX_NAMED]]
     if len(shown) == 1:
         return shown[0]
-    return ", ".join(shown[:-1]) + " or " + shown[-1]
+    return ", ".join(shown[:-1]) + f" {conjunction} " + shown[-1]
 
 
 def as_written(word: str, question: str) -> str:
@@ -41,13 +42,13 @@ def answer_notes(result: SearchResult, escape: Callable[[str], str] = lambda tex
     notes = []
     speakers = list(dict.fromkeys(q.speaker for q in result.quotes if q.speaker))
     if speakers:
-        notes.append(f"Here is what {_listed(speakers, escape)} said in the article.")
+        notes.append(f"Here is what {_listed(speakers, escape, 'and')} said in the article.")
     if result.unmatched:
         lacking = [as_written(word, result.question) for word in result.unmatched]
         lacking_text = f"The article doesn't mention {_listed(lacking, escape)}"
         about = [as_written(w, result.question) for w in result.matched if w not in result.unmatched]
         if about and not speakers:
-            notes.append(f"{lacking_text}; here is what it says about {_listed(about, escape)}.")
+            notes.append(f"{lacking_text}; here is what it says about {_listed(about, escape, 'and')}.")
         else:
             notes.append(f"{lacking_text}.")
     return notes
