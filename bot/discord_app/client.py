@@ -36,13 +36,13 @@ NOT_MODERATOR = "Only moderators (Manage Server, or a moderator role) can change
 def log_snapshot(snapshot: KnowledgeSnapshot, seconds: float) -> None:
     """Log what a start-up load gave: counts and time, then every problem with the files."""
     left_out = len({problem.path for problem in snapshot.warnings if problem.severity == "error"})
-    counts = (
+    counts = [
         count_of(len(snapshot.documents), "document"),
         count_of(len(snapshot.knowledge_base.passages), "passage"),
         count_of(len(snapshot.quotes.quotes), "quote"),
-    )
+    ]
     if synonyms := len(snapshot.knowledge_base.synonyms):
-        counts += (count_of(synonyms, "synonym rule"),)
+        counts.append(count_of(synonyms, "synonym rule"))
     skipped = f"; {count_of(left_out, 'file')} left out for errors" if left_out else ""
     log.info("knowledge base loaded: %s in %.2f s%s", ", ".join(counts), seconds, skipped)
     for problem in snapshot.warnings:
