@@ -292,7 +292,9 @@ def test_answered_results_only_contain_passages_sharing_a_word_with_the_question
     assert answered > len(questions) / 2
 
 
-def test_supporting_passages_are_at_least_half_as_relevant_as_the_best(knowledge_base: KnowledgeBase) -> None:
+def test_supporting_passages_are_at_least_a_share_as_relevant_as_the_best(
+    knowledge_base: KnowledgeBase,
+) -> None:
     result = knowledge_base.search("when was this published?", k=5)
 
     assert len(result.hits) >= 2

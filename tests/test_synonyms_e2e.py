@@ -32,11 +32,11 @@ async def test_a_moderator_teaches_a_synonym_lists_it_and_removes_it(
         removed = await kb(fake_discord, "synonyms remove", {"rule": "pigs, piggies => sheriff"})
         missing = await kb(fake_discord, "synonyms remove", {"rule": "nothing, here"})
 
-    assert "*pigs*" in str(before.get("description"))  # "The article doesn't mention *pigs*"
+    assert "doesn't mention *pigs*" in str(before.get("description"))
     assert "No synonyms yet" in empty["description"]
     assert added["flags"] & EPHEMERAL
     assert added["embeds"][0]["title"] == "Add done"
-    assert "*pigs*" not in str(after.get("description"))
+    assert "doesn't mention *pigs*" not in str(after.get("description"))  # now read as "sheriff"
     assert listed["description"] == "`pigs, piggies => sheriff`"
     assert refused["embeds"][0]["title"].startswith("Add refused")
     assert f"{SYNONYMS_FILE}:2: nothing after '=>'" in refused["embeds"][0]["description"]

@@ -50,8 +50,12 @@ FRAME_VERBS = frozenset(
 )
 
 # Further passages are shown only when they are at least this fraction as relevant as the best one,
-# so an answer is not padded with paragraphs that merely share a name with the question.
-SUPPORT_RATIO = 0.5
+# so an answer is not padded with paragraphs that merely share a name with the question. Measured on
+# the article's six development sets (376 answerable questions): from 0.5 to 0.3, 5 more right
+# passages among those shown (a paraphrased question's answer often scores well below a paragraph
+# sharing its names), 2 fewer near-topic questions noted; lower changes nothing more there. SQuAD
+# hit@3 0.9322 -> 0.9327.
+SUPPORT_RATIO = 0.3
 
 
 def is_off_topic(terms: Sequence[QueryTerm]) -> bool:
