@@ -15,6 +15,7 @@ from bot.retrieval.synonyms import (
     Synonyms,
     parse_synonyms,
 )
+from bot.retrieval.text import words
 
 
 def parsed(text: str, source: str) -> tuple[Synonyms, list[str]]:
@@ -95,7 +96,7 @@ def test_a_multiword_entry_matches_only_as_a_whole() -> None:
 def test_case_of_the_question_does_not_matter() -> None:
     synonyms = _parsed(EXAMPLE)
     assert synonyms.expand(["Los", "ANGELES", "Cops"]) == [
-        Expansion(0, 2, ("l.a.", "los", "angeles")),
+        Expansion(0, 2, ("la", "los", "angeles")),  # read as questions are: "l.a." is "la"
         Expansion(2, 3, ("cops", "police", "law", "enforcement")),
     ]
 
@@ -131,7 +132,17 @@ def test_a_repeated_entry_is_kept_once() -> None:
 
 def test_curly_apostrophes_are_straightened() -> None:
     synonyms = _parsed("sheriff’s department => lasd\n")
-    assert synonyms.expand(["sheriff's", "department"]) == [Expansion(0, 2, ("lasd",))]
+    assert synonyms.expand(words("the Sheriff's department")) == [Expansion(1, 3, ("lasd",))]
+
+
+def test_entries_are_split_into_words_as_questions_are_stop_words_included() -> None:
+    synonyms = _parsed("took to court => lawsuit\ntwenty thousand => 20000\n")
+
+    assert synonyms.expand(words("they took baca to court")) == []
+    assert synonyms.expand(words("who took Baca's office to court")) == []
+    assert synonyms.expand(words("they took it to court")) == []
+    assert synonyms.expand(words("NDLON took to court")) == [Expansion(1, 4, ("lawsuit",))]
+    assert synonyms.expand(words("about twenty thousand")) == [Expansion(1, 3, ("20000",))]
 
 
 @pytest.mark.parametrize(

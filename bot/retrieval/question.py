@@ -34,7 +34,6 @@ from bot.retrieval.text import (
     STOP_WORDS,
     is_dictionary_word,
     joined_compounds,
-    search_words,
     term,
     word_lemmas,
 )
@@ -186,11 +185,10 @@ class QuestionReader:
         """The question's words mapped to index terms: known, mapped or unknown, in question order."""
         text = chat.rewrite(question[:MAX_QUERY_CHARS])
         # "jail-or-not" is searched as its words and as "jailornot"; the joined form counts only
-        # where the knowledge base has it.
-        joined = {w for w in joined_compounds(text) if w not in self.index.vocabulary}
-        words = [
-            word for word, _ in search_words(text) if word not in chat.CHAT_FILLER and word not in joined
-        ]
+        # where the knowledge base has it. Stop words are kept until the synonyms are read ("took
+        # to court"), and left out after.
+        joined = sorted(w for w in joined_compounds(text) if w in self.index.vocabulary)
+        words = [word for word in [*all_words(text), *joined] if word not in chat.CHAT_FILLER]
         phrases = self._phrases(text)
         for verb in {t.word.split()[0] for t in phrases} & set(words):
             words.remove(verb)  # "let go" is read as the phrase, not "let" alone
@@ -216,16 +214,23 @@ class QuestionReader:
         return found
 
     def _spans(self, words: Sequence[str]) -> list[list[QueryTerm]]:
-        """Each word's terms, with the moderators' synonyms read first (they may span words)."""
+        """Each word's terms, with the moderators' synonyms read first (they may span words, stop
+        words included); stop words outside them are left out."""
         found: list[list[QueryTerm]] = []
         position = 0
+
+        def each(span: Sequence[str]) -> list[list[QueryTerm]]:
+            return [self._word(w) for w in span if w not in STOP_WORDS]
+
         for start, end, targets in self.synonyms.expand(words):
-            found.extend(self._word(w) for w in words[position:start])
-            written = " ".join(words[start:end])
-            known = [self._known(written, term(t)) for t in targets for t in t.split()]
-            found.append([t for t in known if t is not None] or [self._word(w)[0] for w in words[start:end]])
+            found.extend(each(words[position:start]))
+            matched = words[start:end]
+            written = " ".join(w for w in matched if w not in STOP_WORDS) or " ".join(matched)
+            known = [self._known(written, term(t)) for t in targets if t not in STOP_WORDS]
+            # A rule whose words the knowledge base lacks leaves the words as they were written.
+            found.append([t for t in known if t is not None] or [t for ts in each(matched) for t in ts[:1]])
             position = end
-        found.extend(self._word(w) for w in words[position:])
+        found.extend(each(words[position:]))
         return found
 
     def _known(self, word: str, token: str, share: float = 1.0, guessed: bool = False) -> QueryTerm | None:

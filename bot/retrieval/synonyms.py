@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from bot.retrieval.problems import Problem
 from bot.retrieval.text import normalise
+from bot.retrieval.text import words as question_words
 
 ARROW = "=>"
 
@@ -88,10 +89,15 @@ class Synonyms:
     def __post_init__(self) -> None:
         readings: dict[tuple[str, ...], list[str]] = {}
         for rule in self.rules:
-            words = [word for entry in rule.readings() for word in entry]
+            read_as = [word for entry in rule.readings() for word in question_words(" ".join(entry))]
             for entry in rule.entries:
-                # An entry in several rules is read as all that they say (as Solr merges them).
-                readings.setdefault(entry, []).extend(words)
+                # Entries are split into words as questions are ("sheriff's department" is "sheriff
+                # department", "20,000" is "20000", stop words kept: "took to court"), so that an
+                # entry matches what members type. An entry in several rules is read as all that
+                # they say (as Solr merges them).
+                key = tuple(question_words(" ".join(entry)))
+                if key:
+                    readings.setdefault(key, []).extend(read_as)
         frozen = {entry: tuple(dict.fromkeys(words)) for entry, words in readings.items()}
         object.__setattr__(self, "_readings", frozen)
         object.__setattr__(self, "_longest", max(map(len, frozen), default=0))
