@@ -316,11 +316,14 @@ def says_what_is_asked(word: str) -> bool:
     """True for a word that says what a question is about: a noun, a name or a number
     (``is_topic_word``: "governor", "tokyo") rarer in English than ``FLAG_MAX_ZIPF``, or a verb
     ("founded", "vetoed") rarer than ``FLAG_VERB_MAX_ZIPF``. Adverbs and adjectives ("exactly",
-    "basically", "certain") colour the question, and so do verb forms that are adjectives too
-    ("confused", "supposed"); the commonest words ("one", "get", "back") only phrase it."""
+    "basically", "certain") colour the question, and so do words that can be adverbs ("past" in
+    "held past their release date") and verb forms that are adjectives too ("confused",
+    "supposed"); the commonest words ("one", "get", "think") only phrase it."""
     if zipf(word) >= FLAG_MAX_ZIPF:
         return False
+    lemmas = word_lemmas(word)
+    if "ADV" in lemmas:
+        return False  # Measured on the development sets: 6 fewer notes, as many near-topic ones.
     if is_topic_word(word):
         return True
-    lemmas = word_lemmas(word)
     return zipf(word) < FLAG_VERB_MAX_ZIPF and "VERB" in lemmas and word not in lemmas.get("ADJ", ())
