@@ -500,3 +500,31 @@ def test_a_chatty_question_using_common_words_is_not_refused(knowledge_base: Kno
 
     assert result.answered
     assert result.hits[0].passage.paragraph == 6
+
+
+def _document(doc_id: str, paragraphs: list[str]) -> Document:
+    return Document(
+        doc_id,
+        f"{doc_id}.md",
+        doc_id.title(),
+        tuple(Paragraph(i, text, i * 2) for i, text in enumerate(paragraphs, start=1)),
+    )
+
+
+def test_of_two_passages_that_match_alike_the_one_in_the_article_about_the_question_comes_first() -> None:
+    same = "The new policy starts in January."
+    knowledge_base = KnowledgeBase(
+        [
+            _document("bakery", [same, "The bakery on Main Street will sell sourdough bread and cakes."]),
+            _document("holds", [same, "The sheriff will stop honoring ICE holds for immigrants in jail."]),
+        ]
+    )
+
+    result = knowledge_base.search("when does the sheriff's new policy start?")
+
+    assert result.hits[0].passage.doc_id == "holds"
+    assert result.hits[0].passage.text == same
+
+
+def test_one_document_is_ranked_without_a_document_index(knowledge_base: KnowledgeBase) -> None:
+    assert knowledge_base.document_index is None

@@ -106,6 +106,17 @@ class BM25Index:
         )
         return index
 
+    def grouped(self, lengths: npt.NDArray[np.int64]) -> BM25Index:
+        """An index of the same terms over groups of consecutive passages (``lengths`` passages
+        each): one document per group, to score whole documents."""
+        index = BM25Index.__new__(BM25Index)
+        ends = np.cumsum(lengths)
+        tokens = self._offsets[np.concatenate(([0], ends))]
+        index._build(
+            self.vocabulary, self._sequence, np.diff(tokens).astype(np.int64), self.k1, self.b, self.delta
+        )
+        return index
+
     def _build(
         self,
         vocabulary: dict[str, int],
@@ -125,6 +136,7 @@ class BM25Index:
             sequence = np.zeros(self.size, dtype=np.int32)
             lengths = np.ones(self.size, dtype=np.int64)
         self.k1 = k1
+        self.b = b
         self.delta = delta
         self.vocabulary: dict[str, int] = vocabulary
         # Each passage's terms in order, as vocabulary ids: what proximity ordering reads, and the
