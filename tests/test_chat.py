@@ -62,6 +62,7 @@ from bot.retrieval.text import words
         ("£1.2345k", "£1,234.5"),
         ("20,000k", "20,000,000"),
         ("po po", "police"),
+        ("who does baca owe acc to newman", "who does baca owe according to newman"),
         ("??!!", "?"),
         ("!!!", "!"),
         ("......", "..."),

@@ -91,6 +91,12 @@ def test_run_together_compound_also_keeps_its_joined_form() -> None:
     assert words("TRUSTAct") == ["trust", "act", "trustact"]
 
 
+def test_the_plural_of_an_acronym_is_the_acronym() -> None:
+    assert words("ICEs yearly budget") == ["ice", "yearly", "budget"]
+    assert words("NGOs and the CEOs") == ["ngo", "and", "the", "ceo"]
+    assert words("ICE's budget") == ["ice", "budget"]
+
+
 def test_hyphenated_words_give_their_parts_and_the_joined_form() -> None:
     assert words("low-level") == ["low", "level"]
     assert tokenize("low-level") == ["low", "level", "lowlevel"]

@@ -192,6 +192,9 @@ def _pysbd_sentences(text: str) -> list[str]:
     return [sentence for sentence in sentences if sentence]
 
 
+_ACRONYM_PLURAL_RE = re.compile(r"[A-Z]{2,}s")
+
+
 def _word_forms(word: str) -> list[str]:
     """The lower-case search forms of one written word (before stemming).
 
@@ -205,6 +208,8 @@ def _word_forms(word: str) -> list[str]:
     word = word.replace("'", "")
     if not word:
         return []
+    if _ACRONYM_PLURAL_RE.fullmatch(word):
+        return [word[:-1].lower()]  # "ICEs", "NGOs": the plural of an acronym, not "IC" and "Es"
     if any(ch.isdigit() for ch in word):
         # Numbers are kept whole ("20,000" -> "20000"), as are codes like "2012".
         return [word.replace(",", "").lower()]
