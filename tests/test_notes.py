@@ -140,6 +140,7 @@ def test_a_declined_question_reports_every_word_the_knowledge_base_lacks(
         ("when was ndlon founded", "founded"),  # a verb, found only through a WordNet guess
         ("did the ndlon lawsuit win in court", "win"),  # a verb and noun the article never uses
         ("how much did baca's jail budget grow", "budget"),
+        ("when did the policy take effect", "effect"),  # no WordNet guess for a word this common
     ],
 )
 def test_a_near_topic_question_is_told_which_word_the_article_lacks(
