@@ -135,19 +135,20 @@ def test_asking_who_someone_is_shows_where_the_article_introduces_them(
     assert introduction in top.passage.text
 
 
-def test_the_introduction_comes_from_the_document_that_matches_best() -> None:
-    def document(doc_id: str, paragraphs: list[str]) -> Document:
-        return Document(
-            doc_id,
-            f"{doc_id}.md",
-            doc_id.title(),
-            tuple(Paragraph(i, text, i * 2) for i, text in enumerate(paragraphs, start=1)),
-        )
+def _document(doc_id: str, paragraphs: list[str]) -> Document:
+    return Document(
+        doc_id,
+        f"{doc_id}.md",
+        doc_id.title(),
+        tuple(Paragraph(i, text, i * 2) for i, text in enumerate(paragraphs, start=1)),
+    )
 
+
+def test_the_introduction_comes_from_the_document_that_matches_best() -> None:
     knowledge_base = KnowledgeBase(
         [
-            document("film", ["Paul Newman starred in many films.", "Reviews of the year."]),
-            document(
+            _document("film", ["Paul Newman starred in many films.", "Reviews of the year."]),
+            _document(
                 "holds",
                 [
                     "Chris Newman, legal director of NDLON, spoke to reporters about Newman v. Baca.",
@@ -500,15 +501,6 @@ def test_a_chatty_question_using_common_words_is_not_refused(knowledge_base: Kno
 
     assert result.answered
     assert result.hits[0].passage.paragraph == 6
-
-
-def _document(doc_id: str, paragraphs: list[str]) -> Document:
-    return Document(
-        doc_id,
-        f"{doc_id}.md",
-        doc_id.title(),
-        tuple(Paragraph(i, text, i * 2) for i, text in enumerate(paragraphs, start=1)),
-    )
 
 
 def test_of_two_passages_that_match_alike_the_one_in_the_article_about_the_question_comes_first() -> None:
