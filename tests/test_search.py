@@ -520,3 +520,16 @@ def test_of_two_passages_that_match_alike_the_one_in_the_article_about_the_quest
 
 def test_one_document_is_ranked_without_a_document_index(knowledge_base: KnowledgeBase) -> None:
     assert knowledge_base.document_index is None
+
+
+@pytest.mark.parametrize(
+    "question", ["What does the acronym NDLON stand for?", "what are the initials NDLON short for"]
+)
+def test_asking_what_an_acronym_stands_for_is_answered_by_its_introduction(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert "National Day Laborer Organizing Network (NDLON)" in result.hits[0].passage.text
+    assert result.unmatched == ()

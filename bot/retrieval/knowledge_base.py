@@ -60,11 +60,14 @@ ANSWER_TYPE_SUPPORT = 0.8
 # role are not taken for part of the name.
 _INTRODUCTION_RE = re.compile(
     r"^\W*(?:(?:who|what)\s*(?:'s|\s(?:is|are)\b)|(?:whos|whats)\b)"
-    r"|\bstand(?:s)?\s+for\b|\bmean(?:s)?\W*$",
+    r"|\b(?:stand(?:s)?|short)\s+for\b|\bmean(?:s)?\W*$",
     re.IGNORECASE,
 )
 _INTRODUCTION_WORDS = frozenset(
-    "stand stands job jobs title titles role roles position occupation profession org".split()
+    """
+    stand stands job jobs title titles role roles position occupation profession org
+    acronym acronyms abbreviation abbreviations initials short
+    """.split()
 )
 
 # "Who is Chris Newman" names one thing; "what is the largest city in Norway" asks about several.
@@ -315,7 +318,9 @@ class KnowledgeBase:
             quotes = speaker_quotes(asked, self.quotes, k)
             shown = self._quoted(terms, quotes)
         else:
-            shown = self._shown(question, terms, self._ranked(question, terms, k))
+            shown = self._shown(
+                question, self._asked_about(question, terms), self._ranked(question, terms, k)
+            )
         base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
         hits = tuple(
             Hit(
@@ -333,6 +338,18 @@ class KnowledgeBase:
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
         return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes, matched)
+
+    @staticmethod
+    def _asked_about(question: str, terms: list[QueryTerm]) -> list[QueryTerm]:
+        """``terms`` without the words by which a question asks what a name is ("what does the
+        *acronym* NDLON stand for", "what's Harris's *job*") when the knowledge base lacks them:
+        they say what kind of answer is wanted, so they neither count against the answer's
+        relevance nor make the question look off topic. Measured on the article's ten development
+        sets: 2 right passages more first, 3 answerable questions fewer refused; SQuAD unchanged.
+        ("name" as such a word put 2 more right passages first there but cost SQuAD 2.)"""
+        if not asks_what_a_name_is(question):
+            return terms
+        return [t for t in terms if t.term is not None or t.word not in _INTRODUCTION_WORDS]
 
     def _quoted(self, terms: Sequence[QueryTerm], quotes: Sequence[Quote]) -> list[tuple[int, float]]:
         """The passages holding ``quotes``, each once, in the quotations' order, with their scores."""
