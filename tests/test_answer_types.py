@@ -142,3 +142,29 @@ def test_a_length_is_a_number_or_a_span_named_in_words() -> None:
 
 def test_a_near_topic_question_asking_how_long_is_declined(knowledge_base: KnowledgeBase) -> None:
     assert not knowledge_base.search("how long has Baca been in office?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what day of the week did baca announce this",
+        "which day of the week did the LA sheriff announce it",
+        "what day did the sheriff say he would stop",
+    ],
+)
+def test_a_date_question_finds_the_date_next_to_what_it_names(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # "day" matches the byline's "publication day" and "National Day Laborer"; the answer is the
+    # "Wednesday" that stands by "Baca said".
+    first = knowledge_base.search(question).hits[0]
+
+    assert "Baca said Wednesday" in first.passage.text
+
+
+@pytest.mark.parametrize(
+    ("term", "is_date"),
+    [("wednesday", True), ("octob", True), ("2012", True), ("may", False), ("day", False), ("20000", False)],
+)
+def test_index_terms_that_are_dates(term: str, is_date: bool) -> None:
+    assert answer_types.is_date_term(term) is is_date

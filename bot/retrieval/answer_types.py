@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.retrieval.text import term
+
 # "how many", "how old", "what percentage", "how much does it cost": the answer is a number. ("How
 # much" alone is not: "how much of it has been left undeveloped" is answered by "large areas".)
 _QUANTITY_QUESTION_RE = re.compile(
@@ -69,7 +71,27 @@ _DATE_RE = re.compile(_DAY_RE.pattern + r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}/\d{1,
 def wanted_pattern(question: str) -> re.Pattern[str] | None:
     """What a passage answering ``question`` should hold to be preferred: a date when it asks for a
     day, month or year; None for other questions."""
-    return _DATE_RE if _DATE_QUESTION_RE.search(question) else None
+    return _DATE_RE if asks_for_date(question) else None
+
+
+# The words by which a question asks for a date ("what *day*", "which *month*", "day of the *week*"):
+# they say what kind of answer is wanted, not what it is about.
+DATE_WORDS = frozenset("day days date dates month months year years yr yrs week weekday".split())
+
+
+def asks_for_date(question: str) -> bool:
+    """True when ``question`` asks for a day, a date, a month or a year."""
+    return _DATE_QUESTION_RE.search(question) is not None
+
+
+def is_date_term(index_term: str) -> bool:
+    """True for an index term that is a date on its own: a weekday, a month, a year ("2012")."""
+    return index_term in _DATE_TERMS or _YEAR_RE.fullmatch(index_term) is not None
+
+
+# "may" and "march" are verbs as often as months.
+_DATE_TERMS = frozenset(term(word) for word in _DAY_WORDS if word not in ("may", "march"))
+_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 
 
 def asks_for_quantity(question: str) -> bool:

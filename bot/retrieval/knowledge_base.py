@@ -51,6 +51,20 @@ DOCUMENT_WEIGHT = 0.5
 ANSWER_TYPE_CANDIDATES = 5
 ANSWER_TYPE_SUPPORT = 0.8
 
+# A question asking for a date that names something else ("what day did Baca announce this") is
+# ranked by its other words (``KnowledgeBase._dated``): the word "day" is answered by a date, not by
+# "National Day Laborer" or the byline's "publication day". Of the best ``DATE_CANDIDATES`` by those
+# words, a passage holding a date within ``DATE_WINDOW`` terms of one of them ("Baca said Wednesday",
+# "introduced on Monday") earns ``DATE_SHARE`` of what the date words would, one holding a date
+# elsewhere ``DATE_ANYWHERE`` of that. Measured on the article's ten development sets (614 answerable
+# questions): 6 more right passages first, 8 more among those shown; a window of 6 or more terms
+# loses the gain at hit@1 ("In October, NDLON ... sued Sheriff Baca" is 6 terms from "Baca"). SQuAD
+# (130 date questions): hit@1 0.8450 -> 0.8448, hit@3 unchanged; a share of 1.0 cost 5 questions.
+DATE_CANDIDATES = 10
+DATE_WINDOW = 4
+DATE_SHARE = 0.25
+DATE_ANYWHERE = 0.5
+
 # "Who is Newman?", "what's NDLON", "what does NDLON stand for": questions asking what a name is. News
 # writing introduces a person or a group where it first names them ("Chris Newman, Legal Director
 # at the National Day Laborer Organizing Network") and later only repeats the name ("Newman said"),
@@ -160,6 +174,9 @@ class KnowledgeBase:
         def frequency(term: str) -> float:
             return float(index.document_frequency[index.vocabulary[term]])
 
+        self._date_terms = frozenset(
+            term_id for word, term_id in index.vocabulary.items() if answer_types.is_date_term(word)
+        )
         self.synonyms = synonyms if synonyms is not None else Synonyms.empty()
         self.reader = QuestionReader(
             index,
@@ -253,6 +270,9 @@ class KnowledgeBase:
             wanted = answer_types.wanted_pattern(question[:MAX_QUERY_CHARS])
             if wanted is None:
                 return self._candidates(terms, k)
+            dated = self._dated(terms, k)  # Only date questions are asked for a pattern.
+            if dated is not None:
+                return dated
             candidates = self._candidates(terms, max(k, ANSWER_TYPE_CANDIDATES))
             return self._preferred(candidates, wanted)[:k]
         named = [t for t in terms if t.word not in _INTRODUCTION_WORDS]
@@ -264,6 +284,30 @@ class KnowledgeBase:
         if introduction is not None:
             candidates.insert(0, candidates.pop(introduction))
         return candidates[:k]
+
+    def _dated(self, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]] | None:
+        """For a question asking for a date ("what day did Baca announce this"): the passages ranked
+        by the question's other words, each earning a share of what its date words ("day") would
+        earn when it holds a date, in full when the date stands within ``DATE_WINDOW`` terms of one
+        of those words ("Baca said Wednesday"). None when the question has no other known word."""
+        topic = [t for t in terms if t.word not in answer_types.DATE_WORDS]
+        asked = [t for t in terms if t.word in answer_types.DATE_WORDS]
+        if not asked or not any(t.known for t in topic):
+            return None
+        earned = DATE_SHARE * sum(self.index.reference_contribution(t.weight) for t in asked)
+        near = {self.index.vocabulary[t.term] for t in topic if t.term is not None}
+        scored = []
+        for i, score in self._candidates(topic, max(k, DATE_CANDIDATES)):
+            sequence = self.index.sequence(i).tolist()
+            dates = [n for n, term_id in enumerate(sequence) if term_id in self._date_terms]
+            words = [n for n, term_id in enumerate(sequence) if term_id in near]
+            if any(abs(d - w) <= DATE_WINDOW for d in dates for w in words):
+                score += earned
+            elif dates:
+                score += DATE_ANYWHERE * earned
+            scored.append((i, score))
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        return scored[:k]
 
     def _preferred(
         self, candidates: list[tuple[int, float]], wanted: re.Pattern[str]
