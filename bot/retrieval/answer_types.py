@@ -84,14 +84,15 @@ def asks_for_date(question: str) -> bool:
     return _DATE_QUESTION_RE.search(question) is not None
 
 
-def is_date_term(index_term: str) -> bool:
-    """True for an index term that is a date on its own: a weekday, a month, a year ("2012")."""
-    return index_term in _DATE_TERMS or _YEAR_RE.fullmatch(index_term) is not None
+def date_terms() -> frozenset[str]:
+    """The index terms that are a date on their own: weekdays, months ("octob"), the years 1500 to
+    2099 that ``_DATE_RE`` reads as years. "may" and "march" are verbs as often as months."""
+    return _DATE_TERMS
 
 
-# "may" and "march" are verbs as often as months.
-_DATE_TERMS = frozenset(term(word) for word in _DAY_WORDS if word not in ("may", "march"))
-_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+_DATE_TERMS = frozenset(term(word) for word in _DAY_WORDS if word not in ("may", "march")) | frozenset(
+    str(year) for year in range(1500, 2100)
+)
 
 
 def asks_for_quantity(question: str) -> bool:
