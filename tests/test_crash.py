@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fake_discord import FakeDiscord
 from fake_discord.gateway import IDENTIFY
-from test_runner import BOT_SCRIPT, KNOWLEDGE, START_TIMEOUT, STOP_TIMEOUT, child_environment, finish
+from test_runner import BOT_SCRIPT, KNOWLEDGE, START_TIMEOUT, STOP_TIMEOUT, child_environment, finish, reap
 
 from bot.store.database import Store
 from bot.store.recorder import INTERVAL
@@ -112,9 +112,7 @@ async def test_sigterm_writes_every_queued_record_before_exit(
         process.send_signal(signal.SIGTERM)
         code, stderr = await finish(process, STOP_TIMEOUT)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await reap(process)
     assert code == 0, stderr
     recorded = await asyncio.to_thread(recorded_questions, tmp_path / "bot.sqlite3")
     assert {question for question, _ in answered} <= recorded
@@ -132,9 +130,7 @@ async def test_sigkill_loses_at_most_the_last_batch_interval_and_never_corrupts(
         os.kill(process.pid, signal.SIGKILL)
         await process.wait()
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await reap(process)
     database = tmp_path / "bot.sqlite3"
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -92,6 +92,13 @@ async def start_bot(
     )
 
 
+async def reap(process: asyncio.subprocess.Process) -> None:
+    """Kill the bot if a test left it running, and wait for it: no child outlives its test."""
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
+
+
 async def finish(process: asyncio.subprocess.Process, timeout: float) -> tuple[int, str]:
     """Wait for the process to exit; its exit code and standard error (killed on timeout)."""
     try:
@@ -119,9 +126,7 @@ async def test_sigterm_stops_the_bot_cleanly(fake_discord: FakeDiscord, tmp_path
         process.send_signal(signal.SIGTERM)
         code, stderr = await finish(process, STOP_TIMEOUT)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await reap(process)
 
     assert code == 0, stderr
     assert "shutting down" in stderr
@@ -194,9 +199,7 @@ async def test_a_stop_while_the_knowledge_base_loads_stops_at_once(
         process.send_signal(signum)
         code, stderr = await finish(process, 3.0)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await reap(process)
 
     assert code == 0, stderr
     assert "Traceback" not in stderr
