@@ -106,6 +106,7 @@ def test_questions_asking_for_a_number_the_article_has_are_answered(
         ("what day did baca announce this", True),
         ("which month was the lawsuit filed", True),
         ("wat year is this from", True),
+        ("what yr did this happen", True),
         ("what day of the week was it", True),
         ("when did baca announce this", False),  # SQuAD's "when" is as often "in the Pliocene"
         ("why did baca change his mind", False),
@@ -160,6 +161,19 @@ def test_a_date_question_finds_the_date_next_to_what_it_names(
     first = knowledge_base.search(question).hits[0]
 
     assert "Baca said Wednesday" in first.passage.text
+
+
+@pytest.mark.parametrize(
+    "question", ["what yr is this article from lol", "what month n year is this from", "what year is it from"]
+)
+def test_a_question_asking_only_for_a_date_is_answered_by_the_byline(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # Nothing but the date is asked: "earlier this year" (paragraph 5) has the word, the byline the date.
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.passage_id.endswith(":byline")
+    assert result.unmatched == ()  # "month" is what is asked for, not a topic the article lacks
 
 
 @pytest.mark.parametrize(
