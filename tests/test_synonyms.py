@@ -93,6 +93,35 @@ def test_a_multiword_entry_matches_only_as_a_whole() -> None:
     assert synonyms.expand("enforcement of the law".split()) == []
 
 
+def test_an_entry_of_several_words_matches_its_other_forms() -> None:
+    synonyms = _parsed("took to court, keep in jail => lawsuit")
+
+    assert synonyms.expand("they take him to court".split())[0].reading == ("lawsuit",)
+    assert synonyms.expand("did they take to court".split()) == [Expansion(2, 5, ("lawsuit",))]
+    assert synonyms.expand("people kept in jail".split()) == [Expansion(1, 4, ("lawsuit",))]
+
+
+def test_one_word_matches_only_as_written() -> None:
+    # A stem would read "booked" as the noun "book", "legislation" as "legislator".
+    synonyms = _parsed("booked, legislation => arrest")
+
+    assert synonyms.expand(["booked"]) == [Expansion(0, 1, ("arrest",))]
+    assert synonyms.expand("write a book".split()) == []
+    assert synonyms.expand(["legislator"]) == []
+
+
+def test_a_verb_s_object_may_stand_inside_its_entry() -> None:
+    synonyms = _parsed("took to court => lawsuit\nlet go => release\nlegal action => lawsuit")
+
+    assert synonyms.expand("did anyone take the sheriff to court".split()) == [
+        Expansion(2, 7, ("lawsuit",), 3, 5)
+    ]
+    assert synonyms.expand("will they let them go".split()) == [Expansion(2, 5, ("release",), 3, 4)]
+    # At most three words of object, and only after a verb.
+    assert synonyms.expand("take the old county sheriff to court".split()) == []
+    assert synonyms.expand("legal steps and action".split()) == []
+
+
 def test_case_of_the_question_does_not_matter() -> None:
     synonyms = _parsed(EXAMPLE)
     assert synonyms.expand(["Los", "ANGELES", "Cops"]) == [
@@ -138,10 +167,11 @@ def test_curly_apostrophes_are_straightened() -> None:
 def test_entries_are_split_into_words_as_questions_are_stop_words_included() -> None:
     synonyms = _parsed("took to court => lawsuit\ntwenty thousand => 20000\n")
 
-    assert synonyms.expand(words("they took baca to court")) == []
-    assert synonyms.expand(words("who took Baca's office to court")) == []
-    assert synonyms.expand(words("they took it to court")) == []
+    # The small word "to" is part of the entry; the verb's object may stand after the verb.
     assert synonyms.expand(words("NDLON took to court")) == [Expansion(1, 4, ("lawsuit",))]
+    assert synonyms.expand(words("they took it to court")) == [Expansion(1, 5, ("lawsuit",), 2, 3)]
+    assert synonyms.expand(words("who took Baca's office to court")) == [Expansion(1, 6, ("lawsuit",), 2, 4)]
+    assert synonyms.expand(words("they took baca into court")) == []
     assert synonyms.expand(words("about twenty thousand")) == [Expansion(1, 3, ("20000",))]
 
 

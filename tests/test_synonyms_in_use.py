@@ -47,6 +47,31 @@ def test_a_moderators_synonym_is_read_as_the_words_it_names(knowledge_dir: Path)
     assert result.answered and "pigs" not in result.unmatched
 
 
+def test_a_verb_s_object_inside_a_rule_is_still_read(knowledge_dir: Path) -> None:
+    (knowledge_dir / SYNONYMS_FILE).write_text("took to court => lawsuit\n", encoding="utf-8")
+    knowledge_base = KnowledgeBase.from_directory(knowledge_dir)
+
+    terms = {t.word: t.term for t in knowledge_base.analyse("did anyone take the sheriff to court")}
+
+    assert terms == {"take court": "lawsuit", "sheriff": "sheriff"}
+    assert (
+        "In October, NDLON"
+        in knowledge_base.search("did anyone take the sheriff to court").hits[0].passage.text
+    )
+
+
+def test_a_moderators_rule_comes_before_wordnet_s_guess(knowledge_dir: Path) -> None:
+    question = "how many people were let go"
+    guessed = KnowledgeBase.from_directory(knowledge_dir).analyse(question)
+    (knowledge_dir / SYNONYMS_FILE).write_text("let go => release\n", encoding="utf-8")
+    ruled = KnowledgeBase.from_directory(knowledge_dir).analyse(question)
+
+    assert [(t.term, t.guessed) for t in guessed if t.word == "let go"] == [("releas", True)]
+    assert [(t.word, t.term, t.guessed) for t in ruled if t.word.startswith("let")] == [
+        ("let", "releas", False)
+    ]
+
+
 def test_check_counts_the_synonym_rules(knowledge_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (knowledge_dir / SYNONYMS_FILE).write_text(RULES, encoding="utf-8")
 

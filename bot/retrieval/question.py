@@ -213,6 +213,8 @@ class QuestionReader:
         for verb, particle in itertools.pairwise(written):
             if particle not in PARTICLES or verb in STOP_WORDS or term(verb) in self.index.vocabulary:
                 continue
+            if [(e.start, e.end) for e in self.synonyms.expand([verb, particle])] == [(0, 2)]:
+                continue  # The moderators' rule reads it ("let go => release").
             phrase = f"{verb} {particle}"
             for related in related_phrase((verb, particle))[:RELATED_LOOKED]:
                 known = None if " " in related else self._known(phrase, term(related), RELATED_WEIGHT, True)
@@ -230,13 +232,15 @@ class QuestionReader:
         def each(span: Sequence[str]) -> list[list[QueryTerm]]:
             return [self._word(w) for w in span if w not in STOP_WORDS]
 
-        for start, end, targets in self.synonyms.expand(words):
+        for start, end, targets, object_start, object_end in self.synonyms.expand(words):
             found.extend(each(words[position:start]))
-            matched = words[start:end]
+            inside = range(object_start, object_end)  # "take *Baca* to court": read as it is
+            matched = [w for n, w in enumerate(words[start:end], start) if n not in inside]
             written = " ".join(w for w in matched if w not in STOP_WORDS) or " ".join(matched)
             known = [self._known(written, term(t)) for t in targets if t not in STOP_WORDS]
             # A rule whose words the knowledge base lacks leaves the words as they were written.
             found.append([t for t in known if t is not None] or [t for ts in each(matched) for t in ts[:1]])
+            found.extend(each(words[object_start:object_end]))
             position = end
         found.extend(each(words[position:]))
         return found
