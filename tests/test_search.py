@@ -533,3 +533,14 @@ def test_asking_what_an_acronym_stands_for_is_answered_by_its_introduction(
     assert result.answered
     assert "National Day Laborer Organizing Network (NDLON)" in result.hits[0].passage.text
     assert result.unmatched == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("is this for all undocumented ppl or just some of them", 0),  # "hold some undocumented immigrants"
+        ("what does newman say is the only fix", 7),  # "only a bright line statewide policy"
+    ],
+)
+def test_words_of_scope_are_searched(knowledge_base: KnowledgeBase, question: str, paragraph: int) -> None:
+    assert knowledge_base.search(question).hits[0].passage.paragraph == paragraph

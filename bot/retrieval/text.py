@@ -60,15 +60,19 @@ _PUNCTUATION_MAP = str.maketrans(
 # noise. So are "article" and "story": in a question they point at the document ("who is the sheriff
 # in this story"), not at the one paragraph that happens to write "by the time this story was
 # published"; the headline and byline passages are labelled for questions about the document itself.
+# Four words of the usual lists are not here: "only", "some", "each" and "against" say how far a
+# policy reaches and who stands where ("some undocumented immigrants", "only a statewide policy",
+# "each year", "a lawsuit against Sheriff Baca"). Searched, they put 10 more right passages first on
+# the article's twelve development sets; SQuAD hit@1 0.8448 -> 0.8453, hit@3 0.9352 -> 0.9354.
 STOP_WORDS = frozenset(
     """
-    a about above after again against all also am an and any are aren't as at be because been
+    a about above after again all also am an and any are aren't as at be because been
     before being below between both but by can could couldn't did didn't do does doesn't doing
-    don't down during each few for from further had hadn't has hasn't have haven't having he he'd
+    don't down during few for from further had hadn't has hasn't have haven't having he he'd
     he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in
     into is isn't it it's its itself just let's me more most mustn't my myself no nor not of off
-    on once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
-    should shouldn't so some such than that that's the their theirs them themselves then there
+    on once or other ought our ours ourselves out over own same shan't she she'd she'll she's
+    should shouldn't so such than that that's the their theirs them themselves then there
     there's these they they'd they'll they're they've this those through to too under until up
     very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
     which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
