@@ -35,6 +35,13 @@ UNKNOWN_WORDS = 2
 # What a link by a common English word counts for in that rule, at the least.
 COMMON_LINK = 0.5
 
+# The rule above also holds for a question linked by two words, against the weight of both: "is the
+# *sheriff* of nottingham in the *new* robin hood movie" is about a film. Measured on the article's
+# twelve development sets: 3 more off-topic questions refused, no answerable or near-topic one
+# changed; SQuAD unchanged (hit@1 0.8453, 1 answerable question refused). Three words changed nothing
+# more.
+MAX_LINKS = 2
+
 # Common verbs that frame a question without saying what it is about ("who did Newman give his
 # comments to", "when did Harris put out her guidance", "what kind of offenders are we talking
 # about"), and words that ask about the article's form ("the lawyer they quote", "does it mention
@@ -60,7 +67,8 @@ SUPPORT_RATIO = 0.5
 
 
 def is_off_topic(terms: Sequence[QueryTerm]) -> bool:
-    """True when one word links the question to the knowledge base and several link it nowhere.
+    """True when one or two words link the question to the knowledge base and several link it
+    nowhere.
 
     Words found only through WordNet count as linking nowhere here: a guess is not a topic. Each
     unknown word counts by its ``share`` (common English words little), and so does the linking word,
@@ -71,7 +79,7 @@ def is_off_topic(terms: Sequence[QueryTerm]) -> bool:
     did they sue the sheriff"), so nouns link in full.
     """
     known = {t.word for t in terms if t.known}
-    if len(known) > 1:
+    if len(known) > MAX_LINKS:
         return False
     unknown = {t.word: t.share for t in terms if not t.known and t.word not in FRAME_VERBS}
     link = sum(max(COMMON_LINK, background_share(word)) for word in known)
