@@ -71,6 +71,8 @@ def test_asking_for_someones_words_answers_with_their_quotations(knowledge_base:
         ("did the AG say anything", "Kamala Harris"),
         ("wat did the attorney general say abt this", "Kamala Harris"),
         ("what did Chris Newman tell colorlines", "Chris Newman"),
+        ("what did kamala say", "Kamala Harris"),  # a first name no other quoted person has
+        ("any quotes from chris?", "Chris Newman"),
     ],
 )
 def test_a_quoted_person_is_found_by_name_or_role(
@@ -91,7 +93,13 @@ def test_the_speakers_words_rank_their_quotations(knowledge_base: KnowledgeBase)
 
 @pytest.mark.parametrize(
     "question",
-    ["what did baca say", "who told the LA times", "what did the spokesman say", "who is chris newman"],
+    [
+        "what did baca say",
+        "who told the LA times",
+        "what did the spokesman say",
+        "who is chris newman",
+        "what did kamala lopez say",  # another person of that first name
+    ],
 )
 def test_questions_about_people_not_quoted_or_not_asking_for_words_are_searched_as_usual(
     knowledge_base: KnowledgeBase, question: str
