@@ -155,6 +155,9 @@ def test_a_quoted_chat_word_is_rewritten_inside_its_quotation_marks() -> None:
         ("abt", ("about",)),
         ("b4", ("before",)),
         ("2day", ("today",)),
+        ("yday", ("yesterday",)),
+        ("any1", ("anyone",)),
+        ("srsly", ("seriously",)),
         ("ur", ("your",)),
         ("da", ("district", "attorney")),
         ("ag", ("attorney", "general")),
@@ -175,6 +178,7 @@ def test_standard_and_ambiguous_words_have_no_standard_words(word: str) -> None:
 def test_chat_filler() -> None:
     expected = "tbh imo imho ngl lol lmao fr rn idk btw smh omg pls plz thx ty yo bruh fam ok okay yeah"
     assert set(expected.split()) | {"yea", "nah", "u", "r", "n", "w", "ya"} <= CHAT_FILLER
+    assert {"anyway", "anyways", "lowkey", "wdym", "ikr"} <= CHAT_FILLER  # discourse markers
     assert not CHAT_FILLER & {"ice", "police", "well", "us", "it"}
 
 
