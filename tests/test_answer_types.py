@@ -176,6 +176,16 @@ def test_a_question_asking_only_for_a_date_is_answered_by_the_byline(
     assert result.unmatched == ()  # "month" is what is asked for, not a topic the article lacks
 
 
+def test_a_date_word_the_article_lacks_does_not_count_against_the_answer(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # "month" is not in the article; the byline answers with "Dec 05, 2012".
+    result = knowledge_base.search("what month was this written in")
+
+    assert result.answered
+    assert result.hits[0].passage.passage_id.endswith(":byline")
+
+
 @pytest.mark.parametrize(
     ("term", "is_date"),
     [

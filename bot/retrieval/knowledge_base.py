@@ -378,6 +378,8 @@ class KnowledgeBase:
             shown = self._quoted(terms, quotes)
         else:
             decided = _without_naming_words(terms) if naming else terms
+            if answer_types.asks_for_date(cut):
+                decided = _without_date_words(decided)
             shown = self._shown(question, decided, self._ranked(question, terms, k))
         base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
         hits = tuple(
@@ -506,6 +508,14 @@ def _without_naming_words(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
     more first, 3 answerable questions fewer refused; SQuAD unchanged. ("name" as such a word put 2
     more right passages first there but cost SQuAD 2.)"""
     return [t for t in terms if t.term is not None or t.word not in _INTRODUCTION_WORDS]
+
+
+def _without_date_words(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
+    """``terms`` of a question asking for a date, without the date words the knowledge base lacks
+    ("what *month* was this written"): like the naming words above, they say what kind of answer is
+    wanted. Measured on the article's twelve development sets: 1 answerable question fewer refused,
+    nothing else changed; SQuAD unchanged."""
+    return [t for t in terms if t.term is not None or t.word not in answer_types.DATE_WORDS]
 
 
 def asks_what_a_name_is(question: str) -> bool:
