@@ -101,6 +101,14 @@ def test_an_entry_of_several_words_matches_its_other_forms() -> None:
     assert synonyms.expand("people kept in jail".split()) == [Expansion(1, 4, ("lawsuit",))]
 
 
+def test_determiners_stand_for_one_another_in_an_entry_of_several_words() -> None:
+    synonyms = _parsed("broke the story => reporting")
+
+    assert synonyms.expand("which paper broke this story".split()) == [Expansion(2, 5, ("reporting",))]
+    assert synonyms.expand("which paper broke a story".split()) == [Expansion(2, 5, ("reporting",))]
+    assert synonyms.expand("which paper broke story".split()) == []
+
+
 def test_one_word_matches_only_as_written() -> None:
     # A stem would read "booked" as the noun "book", "legislation" as "legislator".
     synonyms = _parsed("booked, legislation => arrest")
