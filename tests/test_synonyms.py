@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.retrieval.synonyms import (
     MAX_ENTRY_WORDS,
     MAX_LINE_CHARS,
+    MAX_OBJECT_WORDS,
     MAX_RULES,
     Expansion,
     SynonymRule,
@@ -271,4 +272,24 @@ def test_expansions_are_in_order_and_do_not_overlap(text: str, question: list[st
     for expansion in synonyms.expand(question):
         assert end <= expansion.start < expansion.end <= len(question)
         assert expansion.reading
+        end = expansion.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["take", "took", "them", "the", "sheriff", "to", "court", "let", "go", "lock", "up", "x"]
+        ),
+        max_size=30,
+    )
+)
+def test_a_verb_s_object_lies_inside_its_expansion(question: list[str]) -> None:
+    synonyms = _parsed("took to court => lawsuit\nlet go, lock up => release\nsheriff => baca\n")
+    end = 0
+    for expansion in synonyms.expand(question):
+        assert end <= expansion.start < expansion.end <= len(question)
+        if expansion.object_end > expansion.object_start:
+            assert expansion.start < expansion.object_start < expansion.object_end < expansion.end
+            assert expansion.object_end - expansion.object_start <= MAX_OBJECT_WORDS
         end = expansion.end
