@@ -28,9 +28,7 @@ SECOND_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout2.jsonl"
 CHAT_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout3.jsonl"
 BLIND_CHAT_SET = REPO_ROOT / "tests" / "data" / "article_holdout4.jsonl"
 BLIND_PLAIN_SET = REPO_ROOT / "tests" / "data" / "article_holdout5.jsonl"
-LATER_BLIND_SETS = [
-    REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in (6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-]
+LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 18)]
 CHAT_DEV_SETS = [REPO_ROOT / "tests" / "data" / f"article_chat_dev{n}.jsonl" for n in ("", "2")]
 
 SQUAD: dict[str, Any] = {
