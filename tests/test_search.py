@@ -546,3 +546,15 @@ def test_asking_what_an_acronym_stands_for_is_answered_by_its_introduction(
 )
 def test_words_of_scope_are_searched(knowledge_base: KnowledgeBase, question: str, paragraph: int) -> None:
     assert knowledge_base.search(question).hits[0].passage.paragraph == paragraph
+
+
+@pytest.mark.parametrize(
+    "question", ["who wrote this piece?", "Who wrote this article?", "who wrote the story"]
+)
+def test_words_for_the_document_itself_point_at_the_byline(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.hits[0].passage.passage_id.endswith(":byline")
