@@ -125,6 +125,9 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("whats ndlon", "National Day Laborer Organizing Network (NDLON)"),
         ("what is newman's job", "Chris Newman Legal Director at the National Day Laborer"),
         ("whats chris newman's title", "Chris Newman Legal Director at the National Day Laborer"),
+        ("which sheriff is the story about?", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("which sheriff r we talkin about", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("whos the sheriff theyre talkin abt", "Los Angeles County Sheriff Lee Baca said Wednesday"),
     ],
 )
 def test_asking_who_someone_is_shows_where_the_article_introduces_them(
@@ -192,7 +195,10 @@ def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> 
         ("what does 'detainer' mean?", True),
         ("whos newman", True),
         ("whats ndlon", True),
+        ("which sheriff is it about", True),
+        ("which day did he say it", False),  # a date question
         ("whatsoever happened", False),
+        ("witch hunt", False),
         ("who filed the lawsuit", False),
         ("when was it published", False),
         ("who was the sheriff then", False),
