@@ -151,6 +151,7 @@ def test_a_near_topic_question_asking_how_long_is_declined(knowledge_base: Knowl
         "what day of the week did baca announce this",
         "which day of the week did the LA sheriff announce it",
         "what day did the sheriff say he would stop",
+        "On which day of the week did the sheriff make his announcement?",  # "make" is a frame verb
     ],
 )
 def test_a_date_question_finds_the_date_next_to_what_it_names(
