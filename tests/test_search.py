@@ -247,6 +247,7 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         "is it gonna rain in LA this weekend",
         "whats the recipe for chicken tikka masala",
         "is the sheriff in the new batman movie a villain or a hero",  # two words by chance
+        "what year did the berlin wall come down",  # "come" frames the question, "year" is a link
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
