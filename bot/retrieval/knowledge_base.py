@@ -17,12 +17,14 @@ import numpy as np
 from bot.retrieval import answer_types, proximity
 from bot.retrieval.decisions import ANSWER_THRESHOLD, FRAME_VERBS, SUPPORT_RATIO, is_off_topic
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
+from bot.retrieval.overview import asks_for_overview
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
 from bot.retrieval.question import (
     MAX_QUERY_CHARS,
     RELATED_WEIGHT,
     QueryTerm,
     QuestionReader,
+    says_what_is_asked,
     unmatched_words,
 )
 from bot.retrieval.quote_questions import ASKING_WORDS, asked_speaker, asks_for_words, speaker_quotes
@@ -331,6 +333,10 @@ class KnowledgeBase:
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return scored[:k]
 
+    def _headlines(self, k: int) -> list[tuple[int, float]]:
+        """The headline passages of the first ``k`` documents, in the knowledge base's order."""
+        return [(i, 0.0) for i, p in enumerate(self.passages) if p.passage_id.endswith(":headline")][:k]
+
     def _holds_date(self, i: int) -> bool:
         """True when passage ``i`` holds a weekday, a month or a year."""
         return any(term_id in self._date_terms for term_id in self.index.sequence(i).tolist())
@@ -388,6 +394,8 @@ class KnowledgeBase:
         if asked is not None:
             quotes = speaker_quotes(asked, self.quotes, k)
             shown = self._quoted(terms, quotes)
+        elif k > 0 and _names_nothing(terms) and asks_for_overview(cut):
+            shown = self._headlines(k)  # "what is this article about"
         else:
             decided = _without_naming_words(terms) if naming else terms
             if answer_types.asks_for_date(cut):
@@ -520,6 +528,11 @@ def _without_naming_words(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
     more first, 3 answerable questions fewer refused; SQuAD unchanged. ("name" as such a word put 2
     more right passages first there but cost SQuAD 2.)"""
     return [t for t in terms if t.term is not None or t.word not in _INTRODUCTION_WORDS]
+
+
+def _names_nothing(terms: Sequence[QueryTerm]) -> bool:
+    """True when no word of the question is in the knowledge base or says what it asks about."""
+    return not any(t.known or (t.word not in FRAME_VERBS and says_what_is_asked(t.word)) for t in terms)
 
 
 def _without_date_words(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
