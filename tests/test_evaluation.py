@@ -28,7 +28,7 @@ SECOND_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout2.jsonl"
 CHAT_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout3.jsonl"
 BLIND_CHAT_SET = REPO_ROOT / "tests" / "data" / "article_holdout4.jsonl"
 BLIND_PLAIN_SET = REPO_ROOT / "tests" / "data" / "article_holdout5.jsonl"
-LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 18)]
+LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 20)]
 CHAT_DEV_SETS = [REPO_ROOT / "tests" / "data" / f"article_chat_dev{n}.jsonl" for n in ("", "2")]
 
 SQUAD: dict[str, Any] = {
@@ -165,14 +165,18 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
     assert {kind: refused for kind, refused, _ in chat.refused_by_kind}["off-topic"] >= 13
 
 
-@pytest.mark.parametrize(("chat_set", "plain_set"), [(12, 13), (14, 15)], ids=["before-round", "mid-round"])
+@pytest.mark.parametrize(
+    ("chat_set", "plain_set"),
+    [(12, 13), (14, 15), (16, 17), (18, 19)],
+    ids=["phase-1", "phase-2", "after-phase-2", "phase-3"],
+)
 def test_the_newest_blind_pairs_stay_above_their_floors(
     knowledge_base: KnowledgeBase, chat_set: int, plain_set: int
 ) -> None:
-    # Written from the article alone, before this round's changes (12, 13) and in its middle (14, 15).
-    # Measured on this version: chat hit@1 0.900 and 0.814, hit@3 0.929 and 0.943; plain 0.833 and
-    # 0.833, 0.938 and 0.938. The floors sit a few questions below, so that a change that costs them
-    # is seen, not so that noise fails the build.
+    # Written from the article alone before each phase of this round (and one pair after phase 2).
+    # Measured on this version: chat hit@1 0.929, 0.829, 0.871, 0.843; hit@3 0.957, 0.986, 0.986,
+    # 0.929; plain hit@1 0.896, 0.854, 0.833, 0.833; hit@3 0.979, 0.958, 0.896, 0.917. The floors sit
+    # a few questions below, so that a change that costs them is seen, not so that noise fails.
     chat = evaluate(
         knowledge_base, load_cases(REPO_ROOT / "tests" / "data" / f"article_holdout{chat_set}.jsonl")
     )
@@ -184,7 +188,7 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
     assert chat.hit_at_1 >= 0.77 and plain.hit_at_1 >= 0.79
     assert chat.hit_at_3 >= 0.88 and plain.hit_at_3 >= 0.89
     assert chat.wrongly_refused <= 3 and plain.wrongly_refused <= 2
-    assert {kind: refused for kind, refused, _ in chat.refused_by_kind}["off-topic"] >= 13
+    assert {kind: refused for kind, refused, _ in chat.refused_by_kind}["off-topic"] >= 12
 
 
 @pytest.mark.parametrize("path", CHAT_DEV_SETS, ids=lambda p: p.stem)
