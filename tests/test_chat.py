@@ -179,6 +179,7 @@ def test_chat_filler() -> None:
     expected = "tbh imo imho ngl lol lmao fr rn idk btw smh omg pls plz thx ty yo bruh fam ok okay yeah"
     assert set(expected.split()) | {"yea", "nah", "u", "r", "n", "w", "ya"} <= CHAT_FILLER
     assert {"anyway", "anyways", "lowkey", "wdym", "ikr"} <= CHAT_FILLER  # discourse markers
+    assert {"af", "istg", "lmk"} <= CHAT_FILLER  # intensifiers and sign-offs
     assert not CHAT_FILLER & {"ice", "police", "well", "us", "it"}
 
 
