@@ -18,7 +18,7 @@ from bot.retrieval import answer_types, proximity
 from bot.retrieval.decisions import ANSWER_THRESHOLD, FRAME_VERBS, SUPPORT_RATIO, is_off_topic
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.overview import asks_for_overview
-from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages
+from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages, headline_id
 from bot.retrieval.question import (
     MAX_QUERY_CHARS,
     RELATED_WEIGHT,
@@ -306,13 +306,13 @@ class KnowledgeBase:
         by the question's other words, each earning a share of what its date words ("day") would
         earn when it holds a date, in full when the date stands within ``DATE_WINDOW`` terms of one
         of those words ("Baca said Wednesday"). None when the question has no other known word."""
-        topic = [t for t in terms if t.word not in answer_types.DATE_WORDS]
         asked = [t for t in terms if t.word in answer_types.DATE_WORDS]
+        if not asked:
+            return None
+        topic = [t for t in terms if t.word not in answer_types.DATE_WORDS]
         framed = [t for t in topic if t.word not in FRAME_VERBS]
         if any(t.known for t in framed):
             topic = framed
-        if not asked:
-            return None
         if not any(t.known for t in topic):
             # "What year is this from": nothing but the date is asked, and the passages that hold
             # one (the byline's) come first.
@@ -335,7 +335,7 @@ class KnowledgeBase:
 
     def _headlines(self, k: int) -> list[tuple[int, float]]:
         """The headline passages of the first ``k`` documents, in the knowledge base's order."""
-        return [(i, 0.0) for i, p in enumerate(self.passages) if p.passage_id.endswith(":headline")][:k]
+        return [(i, 0.0) for i, p in enumerate(self.passages) if p.passage_id == headline_id(p.doc_id)][:k]
 
     def _holds_date(self, i: int) -> bool:
         """True when passage ``i`` holds a weekday, a month or a year."""
@@ -390,6 +390,7 @@ class KnowledgeBase:
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
         asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) else None
         naming = asks_what_a_name_is(question)
+        dating = answer_types.asks_for_date(cut)
         quotes: tuple[Quote, ...] = ()
         if asked is not None:
             quotes = speaker_quotes(asked, self.quotes, k)
@@ -398,7 +399,7 @@ class KnowledgeBase:
             shown = self._headlines(k)  # "what is this article about"
         else:
             decided = _without_naming_words(terms) if naming else terms
-            if answer_types.asks_for_date(cut):
+            if dating:
                 decided = _without_date_words(decided)
             shown = self._shown(question, decided, self._ranked(question, terms, k))
         base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
@@ -415,7 +416,7 @@ class KnowledgeBase:
         asking = ASKING_WORDS if asked is not None else frozenset()
         if naming:
             asking |= _INTRODUCTION_WORDS  # "what does NDLON stand for" asks what NDLON is
-        if answer_types.asks_for_date(cut):
+        if dating:
             asking |= answer_types.DATE_WORDS  # "which month": the kind of answer, not its topic
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))

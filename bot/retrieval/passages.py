@@ -101,6 +101,11 @@ def citation_for(document: Document, paragraph: int) -> Citation:
     )
 
 
+def headline_id(doc_id: str) -> str:
+    """The passage id of the headline (title and summary) of document ``doc_id``."""
+    return f"{doc_id}:headline"
+
+
 def header_passages(document: Document) -> list[Passage]:
     """The headline (title and summary) and the byline of ``document``, as searchable passages.
 
@@ -114,7 +119,7 @@ def header_passages(document: Document) -> list[Passage]:
         labelled.append(f"Summary, gist, tl;dr, tldr, main point: {document.summary}")
     passages = [
         Passage(
-            passage_id=f"{document.doc_id}:headline",
+            passage_id=headline_id(document.doc_id),
             doc_id=document.doc_id,
             paragraph=HEADER_PARAGRAPH,
             text="\n".join(shown),
