@@ -38,6 +38,9 @@ ASKING_WORDS = frozenset(
     """.split()
 )
 
+# Words after which a first name stands alone ("what did kamala *say*"): no surname follows.
+_NOT_NAMES = STOP_WORDS | ASKING_WORDS
+
 # Name parts this short ("de", "al") are not taken for a name on their own.
 MIN_NAME_PART = 3
 
@@ -73,11 +76,7 @@ def asked_speaker(question: str, quotes: QuoteIndex) -> QuoteQuestion | None:
     written = [w for w in every if w not in STOP_WORDS]
     present = set(written)
     # A first name stands alone when what follows it is no other name ("what did kamala say").
-    alone = {
-        w
-        for w, after in zip(every, [*every[1:], ""], strict=True)
-        if after in STOP_WORDS | ASKING_WORDS or not after
-    }
+    alone = {w for w, after in zip(every, [*every[1:], ""], strict=True) if after in _NOT_NAMES or not after}
     named: list[Speaker] = []
     speakers = quotes.speakers()
     parts_of = {s.name: [w for w in word_forms(s.name) if len(w) >= MIN_NAME_PART] for s in speakers}

@@ -14,9 +14,9 @@ stem would read "booked" as "book" and "legislation" as "legislator". An entry t
 verb may take the verb's object between its words, as English puts it ("take Baca to court", "let
 them go"), and determiners stand for one another ("broke this story"). Measured on the article's
 twelve development sets with the bundled file: 7 more right passages first, 3 more among those
-shown, 3 fewer answerable questions refused; determiners, 3 more first (with the second pass). Problems are
-collected as ``file:line: reason``, like the knowledge files' (``problems.Problem``), and a rule
-with a problem is left out; the caller decides whether to refuse the file.
+shown, 3 fewer answerable questions refused; determiners, 3 more first (with the second pass).
+Problems are collected as ``file:line: reason``, like the knowledge files' (``problems.Problem``),
+and a rule with a problem is left out; the caller decides whether to refuse the file.
 """
 
 from __future__ import annotations
@@ -118,13 +118,16 @@ class Synonyms:
                     readings.setdefault(key, []).extend(read_as)
         frozen = {entry: tuple(dict.fromkeys(words)) for entry, words in readings.items()}
         by_terms: dict[tuple[str, ...], list[str]] = {}
+        verbal: set[tuple[str, ...]] = set()
         for entry, words in frozen.items():
             if len(entry) > 1:  # One word is matched as written: "booked" is no "book", "suit" no "suits".
-                by_terms.setdefault(_terms(entry), []).extend(words)
+                terms = _terms(entry)
+                by_terms.setdefault(terms, []).extend(words)
+                if "VERB" in word_lemmas(entry[0]):
+                    verbal.add(terms)
         object.__setattr__(self, "_readings", frozen)
         object.__setattr__(self, "_term_readings", {k: tuple(dict.fromkeys(v)) for k, v in by_terms.items()})
         object.__setattr__(self, "_longest", max(map(len, frozen), default=0))
-        verbal = [_terms(entry) for entry in frozen if len(entry) > 1 and "VERB" in word_lemmas(entry[0])]
         object.__setattr__(self, "_verbal", frozenset(verbal))
         object.__setattr__(self, "_verbs", frozenset(entry[0] for entry in verbal))
 
