@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import discord
 
@@ -29,6 +31,7 @@ from bot.store.database import Store, StoreUnavailable
 from bot.store.reports import AuditEntry
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FLUSH_SECONDS = 2.0
 # /kb status answers at once (within Discord's three seconds): the audit log gets this long.
@@ -36,18 +39,26 @@ STATUS_SECONDS = 1.0
 UNAVAILABLE = "The database is unavailable right now, so there is no report. Answers are not affected."
 
 
-async def _ready_store(question_log: QuestionLog) -> Store:
-    await question_log.recorder.flush(FLUSH_SECONDS)
-    return await question_log.store()
+async def _report(
+    question_log: QuestionLog,
+    interaction: discord.Interaction,
+    query: Callable[[Store], Awaitable[T]],
+) -> T | None:
+    """Defer the reply and run ``query`` on the store, once the queued records are written; None,
+    with the member told the database is unavailable, when it is."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        await question_log.recorder.flush(FLUSH_SECONDS)
+        return await query(await question_log.store())
+    except StoreUnavailable:
+        await interaction.followup.send(plain_message(UNAVAILABLE), ephemeral=True)
+        return None
 
 
 async def send_gaps(question_log: QuestionLog, interaction: discord.Interaction, days: int) -> None:
     """Answer /kb gaps: the embed, and every question in ``gaps.csv``."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    try:
-        gaps = await reports.gaps(await _ready_store(question_log), days)
-    except StoreUnavailable:
-        await interaction.followup.send(plain_message(UNAVAILABLE), ephemeral=True)
+    gaps = await _report(question_log, interaction, lambda store: reports.gaps(store, days))
+    if gaps is None:
         return
     files = [discord.File(io.BytesIO(gaps_csv(gaps).encode()), filename=GAPS_FILE)] if gaps.groups else []
     await interaction.followup.send(embed=gaps_embed(gaps), files=files, ephemeral=True)
@@ -55,11 +66,8 @@ async def send_gaps(question_log: QuestionLog, interaction: discord.Interaction,
 
 async def send_stats(question_log: QuestionLog, interaction: discord.Interaction, days: int) -> None:
     """Answer /kb stats: the figures, and the chart as a PNG (drawn off the event loop)."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    try:
-        stats = await reports.stats(await _ready_store(question_log), days)
-    except StoreUnavailable:
-        await interaction.followup.send(plain_message(UNAVAILABLE), ephemeral=True)
+    stats = await _report(question_log, interaction, lambda store: reports.stats(store, days))
+    if stats is None:
         return
     chart = await asyncio.to_thread(stats_chart_png, stats)
     chart_file = discord.File(io.BytesIO(chart), filename=CHART_FILE)
@@ -68,11 +76,8 @@ async def send_stats(question_log: QuestionLog, interaction: discord.Interaction
 
 async def send_history(question_log: QuestionLog, interaction: discord.Interaction, limit: int) -> None:
     """Answer /kb history: the audit log, newest first."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    try:
-        entries = await reports.history(await _ready_store(question_log), limit)
-    except StoreUnavailable:
-        await interaction.followup.send(plain_message(UNAVAILABLE), ephemeral=True)
+    entries = await _report(question_log, interaction, lambda store: reports.history(store, limit))
+    if entries is None:
         return
     await interaction.followup.send(embed=history_embed(entries), ephemeral=True)
 
