@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = REPO_ROOT / "knowledge"
@@ -55,3 +58,16 @@ def copy_bundled(directory: Path) -> Path:
     for path in BUNDLED.glob("*.md"):
         shutil.copy(path, directory / path.name)
     return directory
+
+
+def forbid_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make listing ``folder`` fail as it does for a user without permission. Tests run as root,
+    where chmod 000 does not stop a listing, so ``os.scandir`` is told to refuse it."""
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)) == folder:
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real_scandir(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)

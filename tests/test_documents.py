@@ -7,10 +7,10 @@ together with every problem, and the caller decides whether to refuse the set.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
+from samples import forbid_listing
 
 from bot.retrieval.documents import KnowledgeError, LoadReport, load_directory, parse_document
 from bot.retrieval.knowledge_base import KnowledgeBase
@@ -177,15 +177,7 @@ def test_a_folder_that_cannot_be_listed_is_a_problem_not_an_exception(
     write(tmp_path, "budget.md", GOOD)
     locked = tmp_path / "private"
     write(tmp_path, "private/secret.md", GOOD.replace("Budget", "Secret"))
-    real_scandir = os.scandir
-
-    def scandir(path: object = ".") -> object:
-        # Tests run as root, where chmod 000 does not stop a listing: simulate what users get.
-        if Path(str(path)) == locked:
-            raise PermissionError(13, "Permission denied", str(locked))
-        return real_scandir(path)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    forbid_listing(monkeypatch, locked)
 
     report = load_directory(tmp_path)
 

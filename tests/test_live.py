@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from samples import (
     SHERIFF_FILE,
     SHERIFF_QUESTION,
     copy_bundled,
+    forbid_listing,
 )
 
 from bot.retrieval import live
@@ -100,15 +100,7 @@ async def test_open_refuses_a_missing_directory(tmp_path: Path) -> None:
 async def test_open_refuses_a_folder_it_cannot_list_with_one_clear_line(
     knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_scandir = os.scandir
-
-    def scandir(path: object = ".") -> object:
-        # Tests run as root, where chmod 000 does not stop a listing: simulate what users get.
-        if Path(str(path)) == knowledge_dir:
-            raise PermissionError(13, "Permission denied", str(knowledge_dir))
-        return real_scandir(path)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    forbid_listing(monkeypatch, knowledge_dir)
 
     with pytest.raises(NoDocumentsError) as raised:
         await LiveKnowledge.open(knowledge_dir)
