@@ -398,9 +398,9 @@ class KnowledgeBase:
         elif k > 0 and _names_nothing(terms) and asks_for_overview(cut):
             shown = self._headlines(k)  # "what is this article about"
         else:
-            decided = _without_naming_words(terms) if naming else terms
+            decided = _without_asking_words(terms, _INTRODUCTION_WORDS) if naming else terms
             if dating:
-                decided = _without_date_words(decided)
+                decided = _without_asking_words(decided, answer_types.DATE_WORDS)
             shown = self._shown(question, decided, self._ranked(question, terms, k))
         base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
         hits = tuple(
@@ -521,27 +521,22 @@ def bm25_factors(terms: Sequence[QueryTerm]) -> dict[str, float]:
     return factors
 
 
-def _without_naming_words(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
-    """``terms`` of a question asking what a name is, without the words by which it asks that the
-    knowledge base lacks ("what does the *acronym* NDLON stand for", "what's Harris's *job*"): they
-    say what kind of answer is wanted, so they neither count against the answer's relevance nor make
-    the question look off topic. Measured on the article's ten development sets: 2 right passages
-    more first, 3 answerable questions fewer refused; SQuAD unchanged. ("name" as such a word put 2
-    more right passages first there but cost SQuAD 2.)"""
-    return [t for t in terms if t.term is not None or t.word not in _INTRODUCTION_WORDS]
+def _without_asking_words(terms: Sequence[QueryTerm], asking: frozenset[str]) -> list[QueryTerm]:
+    """``terms`` without the words of ``asking`` that the knowledge base lacks: the words by which a
+    question asks what a name is ("what does the *acronym* NDLON stand for", "what's Harris's *job*")
+    or asks for a date ("what *month* was this written") say what kind of answer is wanted, so they
+    neither count against the answer's relevance nor make the question look off topic.
+
+    Measured on the article's ten development sets, for naming words: 2 right passages more first, 3
+    answerable questions fewer refused; SQuAD unchanged ("name" as such a word put 2 more right
+    passages first there but cost SQuAD 2). For date words, on twelve sets: 1 answerable question
+    fewer refused, nothing else changed; SQuAD unchanged."""
+    return [t for t in terms if t.term is not None or t.word not in asking]
 
 
 def _names_nothing(terms: Sequence[QueryTerm]) -> bool:
     """True when no word of the question is in the knowledge base or says what it asks about."""
     return not any(t.known or (t.word not in FRAME_VERBS and says_what_is_asked(t.word)) for t in terms)
-
-
-def _without_date_words(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
-    """``terms`` of a question asking for a date, without the date words the knowledge base lacks
-    ("what *month* was this written"): like the naming words above, they say what kind of answer is
-    wanted. Measured on the article's twelve development sets: 1 answerable question fewer refused,
-    nothing else changed; SQuAD unchanged."""
-    return [t for t in terms if t.term is not None or t.word not in answer_types.DATE_WORDS]
 
 
 def asks_what_a_name_is(question: str) -> bool:
