@@ -24,7 +24,6 @@ from bot.retrieval.question import (
     RELATED_WEIGHT,
     QueryTerm,
     QuestionReader,
-    says_what_is_asked,
     unmatched_words,
 )
 from bot.retrieval.quote_questions import ASKING_WORDS, asked_speaker, asks_for_words, speaker_quotes
@@ -536,7 +535,7 @@ def _without_asking_words(terms: Sequence[QueryTerm], asking: frozenset[str]) ->
 
 def _names_nothing(terms: Sequence[QueryTerm]) -> bool:
     """True when no word of the question is in the knowledge base or says what it asks about."""
-    return not any(t.known or (t.word not in FRAME_VERBS and says_what_is_asked(t.word)) for t in terms)
+    return not any(t.known for t in terms) and not unmatched_words(terms, FRAME_VERBS)
 
 
 def asks_what_a_name_is(question: str) -> bool:
