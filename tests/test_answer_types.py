@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.retrieval import answer_types
-from bot.retrieval.answer_types import asks_for_quantity, holds_answer
+from bot.retrieval.answer_types import asked_date_kind, asks_for_quantity, holds_answer
+from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.knowledge_base import KnowledgeBase
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "knowledge"
@@ -162,6 +163,41 @@ def test_a_date_question_finds_the_date_next_to_what_it_names(
     first = knowledge_base.search(question).hits[0]
 
     assert "Baca said Wednesday" in first.passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("On which day of the week did the mayor speak?", "weekday"),
+        ("what weekday was the vote", "weekday"),
+        ("which month was the lawsuit filed", "month"),
+        ("wat year is this from", "year"),
+        ("what day did harris put out her guidance", "day"),
+        ("what date was it published", "date"),
+    ],
+)
+def test_a_date_question_names_the_kind_of_date_it_wants(question: str, kind: str) -> None:
+    assert asked_date_kind(question) == kind
+
+
+def test_a_weekday_question_is_answered_by_a_weekday_not_by_more_of_its_words() -> None:
+    # The second paragraph names more of the question ("council", "change", "policy") but no weekday,
+    # the first names the council and the day it voted; the third holds only a year.
+    paragraphs = [
+        "The city council voted Thursday to end the parking program downtown.",
+        "The council's change of policy on parking drew complaints from downtown shop owners.",
+        "Parking fees were first introduced downtown in 1998.",
+    ]
+    document = Document(
+        "council", "council.md", "Council", tuple(Paragraph(i, t, i * 2) for i, t in enumerate(paragraphs, 1))
+    )
+    knowledge_base = KnowledgeBase([document])
+
+    for question in (
+        "On which day of the week did the council announce its change in parking policy?",
+        "which day of the week did the council announce the change of parking policy",
+    ):
+        assert knowledge_base.search(question).hits[0].passage.paragraph == 1
 
 
 @pytest.mark.parametrize(

@@ -85,13 +85,44 @@ def asks_for_date(question: str) -> bool:
     return _DATE_QUESTION_RE.search(question) is not None
 
 
+# The kind of date a question asks for, by the word it asks with: "what day of the week" and "which
+# weekday" want a weekday, "which month" a month, "what year" a year; "what day" wants a weekday or a
+# day of a month, "what date" any date. A passage holding another kind of date does not answer it:
+# the byline's "2012" does not say on which day Baca spoke.
+_KIND_QUESTION_RES = (
+    ("weekday", re.compile(r"\bday\s+of\s+the\s+week\b|\bweekday\b", re.IGNORECASE)),
+    ("month", re.compile(r"\b(?:what|which|wat|wut|wht)\s+month\b", re.IGNORECASE)),
+    ("year", re.compile(r"\b(?:what|which|wat|wut|wht)\s+(?:year|yr)\b", re.IGNORECASE)),
+    ("day", re.compile(r"\b(?:what|which|wat|wut|wht)\s+day\b", re.IGNORECASE)),
+)
+_WEEKDAYS = _DAY_WORDS[:7]
+_MONTHS = [word for word in _DAY_WORDS[7:19] if word not in ("may", "march")]
+_YEARS = [str(year) for year in range(1500, 2100)]
+_RELATIVE_DAYS = _DAY_WORDS[19:]  # today, yesterday, tomorrow
+_KIND_WORDS = {
+    "weekday": _WEEKDAYS,
+    "month": _MONTHS,
+    "year": _YEARS,
+    "day": _WEEKDAYS + _MONTHS,
+    "date": _WEEKDAYS + _MONTHS + _RELATIVE_DAYS + _YEARS,
+}
+
+
+def asked_date_kind(question: str) -> str:
+    """The kind of date ``question`` asks for: "weekday", "month", "year", "day" or "date"."""
+    return next((kind for kind, pattern in _KIND_QUESTION_RES if pattern.search(question)), "date")
+
+
 @cache
-def date_terms() -> frozenset[str]:
-    """The index terms that are a date on their own: weekdays, months ("octob"), the years 1500 to
-    2099 that ``_DATE_RE`` reads as years. "may" and "march" are verbs as often as months. Found on
-    first use: stemming the first word loads lemminflect, 130 ms that importing need not cost."""
-    months_and_days = (term(word) for word in _DAY_WORDS if word not in ("may", "march"))
-    return frozenset(months_and_days) | frozenset(str(year) for year in range(1500, 2100))
+def date_terms(kind: str = "date") -> frozenset[str]:
+    """The index terms that are a date of ``kind`` on their own: weekdays, months ("octob"), the years
+    1500 to 2099 that ``_DATE_RE`` reads as years. "may" and "march" are verbs as often as months.
+    Found on first use: stemming the first word loads lemminflect, 130 ms that importing need not
+    cost."""
+    return frozenset(word if word.isdigit() else term(word) for word in _KIND_WORDS[kind])
+
+
+DATE_KINDS = tuple(_KIND_WORDS)
 
 
 def asks_for_quantity(question: str) -> bool:
