@@ -94,6 +94,25 @@ def test_the_speakers_words_rank_their_quotations(knowledge_base: KnowledgeBase)
 @pytest.mark.parametrize(
     "question",
     [
+        "Which piece of legislation did Newman say Baca opposed?",  # "opposition to the TRUSTAct"
+        "what does newman say baca's opposition messed up",  # "undermined what was otherwise"
+        "newman says baca messed up some statewide agreement?",  # "a statewide consensus"
+    ],
+)
+def test_quotations_are_ranked_by_other_words_for_the_questions_words(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # The question's words as the reader finds them (moderators' synonyms, WordNet) rank Newman's
+    # quotations, not only the words as written: his first quotation also names Baca.
+    result = knowledge_base.search(question)
+
+    assert result.quotes[0].text.startswith("His belligerent")
+    assert result.hits[0].passage.paragraph == 7
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "what did baca say",
         "who told the LA times",
         "what did the spokesman say",

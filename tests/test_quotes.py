@@ -172,6 +172,13 @@ def test_speaker_and_words_together(index: QuoteIndex) -> None:
     assert harris.speaker is not None and harris.speaker.name == HARRIS
 
 
+def test_terms_a_question_was_read_as_rank_like_words(index: QuoteIndex) -> None:
+    # "opposed" read as the article's "opposition" (a moderator's synonym) finds that quotation.
+    assert [q.paragraph for q in index.find(speaker="newman", terms=["opposit"]).quotes] == [7]
+    assert index.find(speaker="newman", terms=["basketbal"]).quotes == ()
+    assert index.find(speaker="newman", terms=[]).quotes == ()
+
+
 def test_neither_gives_every_quote_in_document_order(index: QuoteIndex) -> None:
     assert index.find().quotes == index.quotes
     assert [q.text for q in index.find(limit=2).quotes] == [EXPECTED[0][3], EXPECTED[1][3]]

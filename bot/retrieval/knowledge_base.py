@@ -408,7 +408,7 @@ class KnowledgeBase:
         dating = answer_types.asks_for_date(cut)
         quotes: tuple[Quote, ...] = ()
         if asked is not None:
-            quotes = speaker_quotes(asked, self.quotes, k)
+            quotes = speaker_quotes(asked, self.quotes, k, terms)
             shown = self._quoted(terms, quotes)
         elif k > 0 and _names_nothing(terms) and asks_for_overview(cut):
             shown = self._headlines(k)  # "what is this article about"

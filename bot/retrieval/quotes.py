@@ -936,14 +936,20 @@ class QuoteIndex:
         return [speaker for _, speaker in ranked[:limit]]
 
     def find(
-        self, speaker: str | None = None, words: str | None = None, limit: int | None = None
+        self,
+        speaker: str | None = None,
+        words: str | None = None,
+        limit: int | None = None,
+        *,
+        terms: Sequence[str] | None = None,
     ) -> QuoteLookup:
         """Quotations by ``speaker`` and/or matching ``words``.
 
         With words, the quotations are ranked by BM25 on their text and those sharing no word are left
         out; without, they come in document order. Words that leave no searchable token ("the", "???",
-        an emoji) match nothing, like any other words no quotation has. A speaker that does not match
-        exactly one person gives no quotations and suggestions.
+        an emoji) match nothing, like any other words no quotation has. ``terms`` are words already
+        read as index terms (a question's, with their synonyms): ranked as words are. A speaker that
+        does not match exactly one person gives no quotations and suggestions.
         """
         matched: Speaker | None = None
         order = list(range(len(self.quotes)))
@@ -959,8 +965,9 @@ class QuoteIndex:
                 )
             matched = candidates[0]
             order = [i for i, q in enumerate(self.quotes) if q.speaker == matched.name]
-        if words is not None and words.strip():
+        if terms is None and words is not None and words.strip():
             terms = tokenize(words[:MAX_WORDS_CHARS])
+        if terms is not None:
             if not terms or self._index is None:
                 order = []
             else:
