@@ -76,13 +76,13 @@ def test_an_empty_file_has_no_rules() -> None:
 
 def test_an_explicit_rule_reads_the_left_words_as_the_right_words_only() -> None:
     synonyms = _parsed(EXAMPLE)
-    assert synonyms.expand("has anyone sued baca".split()) == [Expansion(2, 3, ("lawsuit",))]
+    assert synonyms.expand("has anyone sued baca".split()) == [Expansion(2, 3, (("lawsuit",),))]
     assert synonyms.expand(["lawsuit"]) == []
 
 
 def test_an_equivalence_reads_any_entry_as_all_of_them() -> None:
     synonyms = _parsed(EXAMPLE)
-    everything = ("cops", "police", "law", "enforcement")
+    everything = (("cops",), ("police",), ("law", "enforcement"))
     assert synonyms.expand("can california cops ignore ice".split()) == [Expansion(2, 3, everything)]
     assert synonyms.expand("did law enforcement comply".split()) == [Expansion(1, 3, everything)]
     assert synonyms.expand(["police"]) == [Expansion(0, 1, everything)]
@@ -97,16 +97,16 @@ def test_a_multiword_entry_matches_only_as_a_whole() -> None:
 def test_an_entry_of_several_words_matches_its_other_forms() -> None:
     synonyms = _parsed("took to court, keep in jail => lawsuit")
 
-    assert synonyms.expand("they take him to court".split())[0].reading == ("lawsuit",)
-    assert synonyms.expand("did they take to court".split()) == [Expansion(2, 5, ("lawsuit",))]
-    assert synonyms.expand("people kept in jail".split()) == [Expansion(1, 4, ("lawsuit",))]
+    assert synonyms.expand("they take him to court".split())[0].reading == (("lawsuit",),)
+    assert synonyms.expand("did they take to court".split()) == [Expansion(2, 5, (("lawsuit",),))]
+    assert synonyms.expand("people kept in jail".split()) == [Expansion(1, 4, (("lawsuit",),))]
 
 
 def test_determiners_stand_for_one_another_in_an_entry_of_several_words() -> None:
     synonyms = _parsed("broke the story => reporting")
 
-    assert synonyms.expand("which paper broke this story".split()) == [Expansion(2, 5, ("reporting",))]
-    assert synonyms.expand("which paper broke a story".split()) == [Expansion(2, 5, ("reporting",))]
+    assert synonyms.expand("which paper broke this story".split()) == [Expansion(2, 5, (("reporting",),))]
+    assert synonyms.expand("which paper broke a story".split()) == [Expansion(2, 5, (("reporting",),))]
     assert synonyms.expand("which paper broke story".split()) == []
 
 
@@ -114,7 +114,7 @@ def test_one_word_matches_only_as_written() -> None:
     # A stem would read "booked" as the noun "book", "legislation" as "legislator".
     synonyms = _parsed("booked, legislation => arrest")
 
-    assert synonyms.expand(["booked"]) == [Expansion(0, 1, ("arrest",))]
+    assert synonyms.expand(["booked"]) == [Expansion(0, 1, (("arrest",),))]
     assert synonyms.expand("write a book".split()) == []
     assert synonyms.expand(["legislator"]) == []
 
@@ -123,9 +123,9 @@ def test_a_verb_s_object_may_stand_inside_its_entry() -> None:
     synonyms = _parsed("took to court => lawsuit\nlet go => release\nlegal action => lawsuit")
 
     assert synonyms.expand("did anyone take the sheriff to court".split()) == [
-        Expansion(2, 7, ("lawsuit",), 3, 5)
+        Expansion(2, 7, (("lawsuit",),), 3, 5)
     ]
-    assert synonyms.expand("will they let them go".split()) == [Expansion(2, 5, ("release",), 3, 4)]
+    assert synonyms.expand("will they let them go".split()) == [Expansion(2, 5, (("release",),), 3, 4)]
     # At most three words of object, and only after a verb.
     assert synonyms.expand("take the old county sheriff to court".split()) == []
     assert synonyms.expand("legal steps and action".split()) == []
@@ -134,8 +134,8 @@ def test_a_verb_s_object_may_stand_inside_its_entry() -> None:
 def test_case_of_the_question_does_not_matter() -> None:
     synonyms = _parsed(EXAMPLE)
     assert synonyms.expand(["Los", "ANGELES", "Cops"]) == [
-        Expansion(0, 2, ("la", "los", "angeles")),  # read as questions are: "l.a." is "la"
-        Expansion(2, 3, ("cops", "police", "law", "enforcement")),
+        Expansion(0, 2, (("la",), ("los", "angeles"))),  # read as questions are: "l.a." is "la"
+        Expansion(2, 3, (("cops",), ("police",), ("law", "enforcement"))),
     ]
 
 
@@ -143,24 +143,24 @@ def test_the_longest_entry_starting_at_a_word_wins_and_matching_goes_on_after_it
     synonyms = _parsed(
         "sheriff => lee baca\nsheriff department, sheriff's department => lasd\ndepartment => agency\n"
     )
-    assert synonyms.expand("the sheriff department said".split()) == [Expansion(1, 3, ("lasd",))]
-    assert synonyms.expand("the sheriff said".split()) == [Expansion(1, 2, ("lee", "baca"))]
+    assert synonyms.expand("the sheriff department said".split()) == [Expansion(1, 3, (("lasd",),))]
+    assert synonyms.expand("the sheriff said".split()) == [Expansion(1, 2, (("lee", "baca"),))]
     assert synonyms.expand("department sheriff".split()) == [
-        Expansion(0, 1, ("agency",)),
-        Expansion(1, 2, ("lee", "baca")),
+        Expansion(0, 1, (("agency",),)),
+        Expansion(1, 2, (("lee", "baca"),)),
     ]
 
 
 def test_overlapping_rules_are_matched_left_to_right() -> None:
     synonyms = _parsed("law enforcement => police\nenforcement officer => deputy\n")
-    assert synonyms.expand("law enforcement officer".split()) == [Expansion(0, 2, ("police",))]
-    assert synonyms.expand("an enforcement officer".split()) == [Expansion(1, 3, ("deputy",))]
+    assert synonyms.expand("law enforcement officer".split()) == [Expansion(0, 2, (("police",),))]
+    assert synonyms.expand("an enforcement officer".split()) == [Expansion(1, 3, (("deputy",),))]
 
 
 def test_an_entry_in_several_rules_is_read_as_all_they_say() -> None:
     synonyms = _parsed("feds => federal\nfeds, ice\n")
-    assert synonyms.expand(["feds"]) == [Expansion(0, 1, ("federal", "feds", "ice"))]
-    assert synonyms.expand(["ice"]) == [Expansion(0, 1, ("feds", "ice"))]
+    assert synonyms.expand(["feds"]) == [Expansion(0, 1, (("federal",), ("feds",), ("ice",)))]
+    assert synonyms.expand(["ice"]) == [Expansion(0, 1, (("feds",), ("ice",)))]
 
 
 def test_a_repeated_entry_is_kept_once() -> None:
@@ -170,18 +170,20 @@ def test_a_repeated_entry_is_kept_once() -> None:
 
 def test_curly_apostrophes_are_straightened() -> None:
     synonyms = _parsed("sheriff’s department => lasd\n")
-    assert synonyms.expand(words("the Sheriff's department")) == [Expansion(1, 3, ("lasd",))]
+    assert synonyms.expand(words("the Sheriff's department")) == [Expansion(1, 3, (("lasd",),))]
 
 
 def test_entries_are_split_into_words_as_questions_are_stop_words_included() -> None:
     synonyms = _parsed("took to court => lawsuit\ntwenty thousand => 20000\n")
 
     # The small word "to" is part of the entry; the verb's object may stand after the verb.
-    assert synonyms.expand(words("NDLON took to court")) == [Expansion(1, 4, ("lawsuit",))]
-    assert synonyms.expand(words("they took it to court")) == [Expansion(1, 5, ("lawsuit",), 2, 3)]
-    assert synonyms.expand(words("who took Baca's office to court")) == [Expansion(1, 6, ("lawsuit",), 2, 4)]
+    assert synonyms.expand(words("NDLON took to court")) == [Expansion(1, 4, (("lawsuit",),))]
+    assert synonyms.expand(words("they took it to court")) == [Expansion(1, 5, (("lawsuit",),), 2, 3)]
+    assert synonyms.expand(words("who took Baca's office to court")) == [
+        Expansion(1, 6, (("lawsuit",),), 2, 4)
+    ]
     assert synonyms.expand(words("they took baca into court")) == []
-    assert synonyms.expand(words("about twenty thousand")) == [Expansion(1, 3, ("20000",))]
+    assert synonyms.expand(words("about twenty thousand")) == [Expansion(1, 3, (("20000",),))]
 
 
 @pytest.mark.parametrize(

@@ -129,3 +129,18 @@ async def test_kb_add_of_a_synonyms_file_checks_it_as_synonyms(knowledge_dir: Pa
     assert not bad.accepted and f"{SYNONYMS_FILE}:1: " in (bad.detail or "")
     assert good.accepted
     assert len(knowledge.current.knowledge_base.synonyms) == 2
+
+
+def test_a_word_read_as_a_name_of_several_words_counts_as_one_word(knowledge_dir: Path) -> None:
+    # "outlet" is read as "L.A. Times" or "Colorlines". Counted in full, "la" and "times" made the
+    # press office's paragraph ("by the *time* this story was published") outrank Newman's, the one
+    # that says which outlet he talked to.
+    (knowledge_dir / SYNONYMS_FILE).write_text("outlet => la times, colorlines\n", encoding="utf-8")
+    knowledge_base = KnowledgeBase.from_directory(knowledge_dir)
+
+    portions = {t.term: t.portion for t in knowledge_base.analyse("which outlet did newman talk to")}
+    first = knowledge_base.search("which outlet did newman talk to").hits[0]
+
+    assert "told Colorlines.com" in first.passage.text
+    assert portions["la"] == portions["time"] == 0.5
+    assert portions["colorlin"] == 1.0

@@ -532,7 +532,8 @@ def bm25_factors(terms: Sequence[QueryTerm]) -> dict[str, float]:
     factors: dict[str, float] = {}
     for t in terms:
         if t.term is not None:
-            factors[t.term] = max(factors.get(t.term, 0.0), RELATED_WEIGHT if t.guessed else 1.0)
+            share = (RELATED_WEIGHT if t.guessed else 1.0) * t.portion
+            factors[t.term] = max(factors.get(t.term, 0.0), share)
     return factors
 
 

@@ -49,6 +49,10 @@ MAX_OBJECT_WORDS = 3
 _WORD_RE = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*\.?")
 
 
+# What an entry is read as: other entries, each as its words.
+Reading = tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True)
 class SynonymRule:
     """One line of the synonyms file.
@@ -78,11 +82,12 @@ class SynonymRule:
 
 
 class Expansion(NamedTuple):
-    """``words[start:end]`` of a question can be read as ``reading``."""
+    """``words[start:end]`` of a question can be read as any entry of ``reading`` (each entry as its
+    words: ``(("la", "times"), ("colorlines",))``)."""
 
     start: int
     end: int
-    reading: tuple[str, ...]
+    reading: Reading
     # ``words[object_start:object_end]`` lie inside the match without being part of it: the verb's
     # object in "take *Baca* to court" (an empty range for an entry matched whole).
     object_start: int = 0
@@ -94,10 +99,10 @@ class Synonyms:
     """The rules of a synonyms file and what each entry is read as."""
 
     rules: tuple[SynonymRule, ...] = ()
-    _readings: Mapping[tuple[str, ...], tuple[str, ...]] = field(
+    _readings: Mapping[tuple[str, ...], Reading] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
-    _term_readings: Mapping[tuple[str, ...], tuple[str, ...]] = field(
+    _term_readings: Mapping[tuple[str, ...], Reading] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
     _longest: int = field(init=False, repr=False, compare=False, default=0)
@@ -105,9 +110,9 @@ class Synonyms:
     _verbs: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
 
     def __post_init__(self) -> None:
-        readings: dict[tuple[str, ...], list[str]] = {}
+        readings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for rule in self.rules:
-            read_as = [word for entry in rule.readings() for word in question_words(" ".join(entry))]
+            read_as = [tuple(question_words(" ".join(entry))) for entry in rule.readings()]
             for entry in rule.entries:
                 # Entries are split into words as questions are ("sheriff's department" is "sheriff
                 # department", "20,000" is "20000", stop words kept: "took to court"), so that an
@@ -117,7 +122,7 @@ class Synonyms:
                 if key:
                     readings.setdefault(key, []).extend(read_as)
         frozen = {entry: tuple(dict.fromkeys(words)) for entry, words in readings.items()}
-        by_terms: dict[tuple[str, ...], list[str]] = {}
+        by_terms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         verbal: set[tuple[str, ...]] = set()
         for entry, words in frozen.items():
             if len(entry) > 1:  # One word is matched as written: "booked" is no "book", "suit" no "suits".
