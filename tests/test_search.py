@@ -249,6 +249,10 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         "is the sheriff in the new batman movie a villain or a hero",  # two words by chance
         "what year did the berlin wall come down",  # "come" frames the question, "year" is a link
         "should i water my plants every day or every few days",  # "day" and "days" are one link
+        # Two words the article has, but no paragraph has both: "Monday" and "federal"; "California"
+        # and "October".
+        "is monday a federal holiday this week",
+        "what's the weather usually like in northern california in october",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
@@ -281,6 +285,7 @@ def test_an_off_topic_question_linked_by_a_common_word_is_declined_naming_what_t
         "who did newman give his comments to",
         "what kind of offenders are we talking about",
         "did the sheriff say sorry to the families of the deported",
+        "whose call is it whether local cops go along w ice holds",  # "call" and "local" are not in it
     ],
 )
 def test_words_the_article_lacks_do_not_make_a_linked_question_off_topic(
