@@ -253,6 +253,10 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         # and "October".
         "is monday a federal holiday this week",
         "what's the weather usually like in northern california in october",
+        # One word the article has, against a name English seldom uses: a film, a park, a town.
+        "whats the most famous line in the godfather",
+        "is disneyland open on monday",
+        "who was the sheriff in tombstone",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
