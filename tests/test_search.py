@@ -542,7 +542,13 @@ def test_one_document_is_ranked_without_a_document_index(knowledge_base: Knowled
 
 
 @pytest.mark.parametrize(
-    "question", ["What does the acronym NDLON stand for?", "what are the initials NDLON short for"]
+    "question",
+    [
+        "What does the acronym NDLON stand for?",
+        "what are the initials NDLON short for",
+        "whats ndlons full name",
+        "what is the full name of the organization abbreviated NDLON",
+    ],
 )
 def test_asking_what_an_acronym_stands_for_is_answered_by_its_introduction(
     knowledge_base: KnowledgeBase, question: str
