@@ -128,6 +128,8 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("which sheriff is the story about?", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("which sheriff r we talkin about", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("whos the sheriff theyre talkin abt", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("what is the name of the sheriff", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("whats the sheriffs name again", "Los Angeles County Sheriff Lee Baca said Wednesday"),
     ],
 )
 def test_asking_who_someone_is_shows_where_the_article_introduces_them(
