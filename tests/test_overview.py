@@ -52,6 +52,28 @@ def test_asking_what_it_is_about_shows_the_headline_and_summary(
     assert result.unmatched == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tl;dr of this article?? too lazy to read the whole thing lol",
+        "recap?",
+        "can someone sum it up for me lol",
+    ],
+)
+def test_asking_for_a_summary_in_so_many_words_shows_the_headline_and_summary(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # Whatever else it says ("too lazy to read"), it names nothing the article has but the summary.
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.hits[0].passage.passage_id == "la-sheriff-immigration-holds:headline"
+
+
+def test_a_summary_of_something_named_is_searched_as_usual(knowledge_base: KnowledgeBase) -> None:
+    assert knowledge_base.search("summary of the lawsuit").hits[0].passage.paragraph == 8
+
+
 def test_a_question_that_names_something_is_searched_as_usual(knowledge_base: KnowledgeBase) -> None:
     declined = knowledge_base.search("what is this about pizza")
     lawsuit = knowledge_base.search("what happened to the lawsuit")

@@ -17,7 +17,7 @@ import numpy as np
 from bot.retrieval import answer_types, proximity
 from bot.retrieval.decisions import ANSWER_THRESHOLD, FRAME_VERBS, SUPPORT_RATIO, is_off_topic
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
-from bot.retrieval.overview import asks_for_overview
+from bot.retrieval.overview import SUMMARY_WORDS, asks_for_overview, asks_for_summary
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages, headline_id
 from bot.retrieval.question import (
     MAX_QUERY_CHARS,
@@ -431,8 +431,8 @@ class KnowledgeBase:
         if asked is not None:
             quotes = speaker_quotes(asked, self.quotes, k, terms)
             shown = self._quoted(terms, quotes)
-        elif k > 0 and _names_nothing(terms) and asks_for_overview(cut):
-            shown = self._headlines(k)  # "what is this article about"
+        elif k > 0 and self._asks_for_gist(cut, terms):
+            shown = self._headlines(k)  # "what is this article about", "tl;dr?"
         else:
             decided = _without_asking_words(terms, introduction_words(cut)) if naming else terms
             if dating:
@@ -457,6 +457,14 @@ class KnowledgeBase:
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
         return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes, matched)
+
+    @staticmethod
+    def _asks_for_gist(question: str, terms: Sequence[QueryTerm]) -> bool:
+        """True for "what is this article about" (naming nothing) and for "tl;dr?" (naming nothing
+        the knowledge base knows but the words that ask for a summary)."""
+        if asks_for_summary(question):
+            return not any(t.known for t in terms if t.word not in SUMMARY_WORDS)
+        return _names_nothing(terms) and asks_for_overview(question)
 
     def _quoted(self, terms: Sequence[QueryTerm], quotes: Sequence[Quote]) -> list[tuple[int, float]]:
         """The passages holding ``quotes``, each once, in the quotations' order, with their scores."""

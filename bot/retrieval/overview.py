@@ -32,6 +32,21 @@ _OVERVIEW_RE = re.compile(
 )
 
 
+# "tl;dr?", "can someone give me the tldr of this, too lazy to read it", "summary pls", "recap?": a
+# member asking for the gist in so many words. Whatever else such a question says, when it names
+# nothing the knowledge base knows besides these words, it is answered as the questions above.
+_SUMMARY_RE = re.compile(
+    r"\b(?:tl\W{0,2}dr|tldr|summary|summari[sz]e|sum\s+(?:it|this|that)\s+up|gist|recap|overview)\b",
+    re.IGNORECASE,
+)
+SUMMARY_WORDS = frozenset("tl dr tldr summary summarize summarise sum gist recap overview".split())
+
+
+def asks_for_summary(question: str) -> bool:
+    """True when ``question`` asks for the gist in so many words ("tl;dr", "summary", "recap")."""
+    return _SUMMARY_RE.search(question) is not None
+
+
 def asks_for_overview(question: str) -> bool:
     """True when ``question`` asks what the article is about, naming nothing in particular."""
     return _OVERVIEW_RE.search(question.replace("\u2019", "'")) is not None
