@@ -259,6 +259,9 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         "whats the most famous line in the godfather",
         "is disneyland open on monday",
         "who was the sheriff in tombstone",
+        # A name English knows that its dictionary does not list: a language, a state.
+        "how do you say monday in french",
+        "how many counties does texas have",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
