@@ -295,6 +295,9 @@ def test_an_off_topic_question_linked_by_a_common_word_is_declined_naming_what_t
         "what kind of offenders are we talking about",
         "did the sheriff say sorry to the families of the deported",
         "whose call is it whether local cops go along w ice holds",  # "call" and "local" are not in it
+        # "first" links it to paragraph 6 by chance ("First and foremost"), "paper" to the paragraphs
+        # naming the L.A. Times: one passage that links it is enough.
+        "which paper broke it first, where is this news from",
     ],
 )
 def test_words_the_article_lacks_do_not_make_a_linked_question_off_topic(

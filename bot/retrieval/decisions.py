@@ -87,15 +87,16 @@ SUPPORT_RATIO = 0.4
 def is_off_topic(terms: Sequence[QueryTerm], answer_terms: Container[str] | None = None) -> bool:
     """True when one or two words link the question to the answer and several link it nowhere.
 
-    A link is a known word that one passage to be shown holds with the others (``answer_terms``:
-    the index terms held by the candidate that holds the most question words; every known word
-    when not given): "is monday a federal holiday this week" shares "Monday" with one paragraph and
-    "federal" with another, and no paragraph is about both. Known words that passage lacks neither
-    link nor count against. Measured on the article's twenty-two development sets and a fresh set
-    of 60 off-topic and 40 near-topic questions: 11 off-topic and 3 near-topic questions refused
-    that were answered with a note, 1 more answerable question refused (answered with a wrong
-    passage before); SQuAD unchanged. Taking the first candidate alone refused 1 more answerable
-    question; allowing three links instead of two, 1 more and no more off-topic ones.
+    A link is a known word that the answer passage holds (``answer_terms``: its index terms; every
+    known word when not given), and ``KnowledgeBase`` declines a question only when it is off topic
+    by each of the passages it could show: "is monday a federal holiday this week" shares "Monday"
+    with one paragraph and "federal" with another, and no paragraph is about both. Known words the
+    passage lacks neither link nor count against. Measured on the article's twenty-eight
+    development sets and a set of 60 off-topic and 40 near-topic questions: 17 more off-topic and 6
+    more near-topic questions refused (all but one answered with a note before), no answerable one;
+    SQuAD unchanged. Judging by one passage (the one holding the most question words) refused 3
+    more answerable questions; allowing three links instead of two, 1 more and no more off-topic
+    ones.
 
     Words found only through WordNet count as linking nowhere here: a guess is not a topic. Each
     unknown word counts by its ``share`` (common English words little), and so does the linking word,

@@ -516,7 +516,8 @@ class KnowledgeBase:
         answer the question, else those at least ``SUPPORT_RATIO`` as relevant as the best."""
         if not candidates or not any(t.known for t in terms):
             return []  # Linked to the knowledge base by WordNet's guesses alone.
-        if is_off_topic(terms, self._most_linked(candidates, terms)):
+        # Off topic when no candidate links the question to itself by more than chance.
+        if all(is_off_topic(terms, held) for held in self._held_by_each(candidates, terms)):
             return []
         best_matched = max(score for _, score in candidates)
         if self._relevance(best_matched, terms) < ANSWER_THRESHOLD:
@@ -530,14 +531,14 @@ class KnowledgeBase:
             return []  # "How old is Baca?": the passages name him, but none holds a number.
         return shown
 
-    def _most_linked(self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]) -> set[str]:
-        """The index terms of ``terms`` held by the candidate that holds the most known words of them
-        (the first of those that hold as many)."""
+    def _held_by_each(
+        self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
+    ) -> list[set[str]]:
+        """For each candidate, the index terms of ``terms`` it holds."""
         vocabulary = self.index.vocabulary
         indices = np.asarray([i for i, _ in candidates], dtype=np.int64)
         holds = {t.term: self.index.holds(vocabulary[t.term], indices) for t in terms if t.term is not None}
-        held = [{term for term, held in holds.items() if held[j]} for j in range(indices.size)]
-        return max(held, key=lambda found: len({t.word for t in terms if t.known and t.term in found}))
+        return [{term for term, held in holds.items() if held[j]} for j in range(indices.size)]
 
     def rank(self, question: str, k: int) -> list[Passage]:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
