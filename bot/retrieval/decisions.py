@@ -42,10 +42,10 @@ COMMON_LINK = 0.5
 # question, and counts ``RARE_WORD_WEIGHT`` times its share in that rule: "what's the most famous
 # line in The Godfather" is about the film, not about "a bright line statewide policy". A word
 # wordfreq does not know at all counts once: it is as often a typo or chat spelling the reader did not
-# mend. Measured on the article's twenty-two development sets and the off-topic development set: 3
+# mend. Measured on the article's twenty-four development sets and the off-topic development set: 3
 # more off-topic and 4 more near-topic questions refused, no answerable one; SQuAD unchanged. Below
 # Zipf 4.0, 6 more off-topic but 1 answerable ("like 2012 old or *newer*"). Names, measured on the
-# twenty-six development sets with four more blind pairs read: 3 more off-topic ("how do you say
+# thirty development sets (six more sets read since): 3 more off-topic ("how do you say
 # Monday in *French*") and 5 more near-topic questions refused, no answerable one; SQuAD unchanged.
 RARE_WORD_ZIPF = 3.5
 RARE_WORD_WEIGHT = 2.0
@@ -91,7 +91,7 @@ def is_off_topic(terms: Sequence[QueryTerm], answer_terms: Container[str] | None
     known word when not given), and ``KnowledgeBase`` declines a question only when it is off topic
     by each of the passages it could show: "is monday a federal holiday this week" shares "Monday"
     with one paragraph and "federal" with another, and no paragraph is about both. Known words the
-    passage lacks neither link nor count against. Measured on the article's twenty-eight
+    passage lacks neither link nor count against. Measured on the article's thirty
     development sets and a set of 60 off-topic and 40 near-topic questions: 17 more off-topic and 6
     more near-topic questions refused (all but one answered with a note before), no answerable one;
     SQuAD unchanged. Judging by one passage (the one holding the most question words) refused 3

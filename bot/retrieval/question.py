@@ -59,7 +59,7 @@ RELATED_WEIGHT = 0.4
 # la times, colorlines"): each term of an entry of n words counts 1/n of the word, in ranking and
 # where question words are weighed, so that the name counts as one word and not as n. Counting each
 # term in full let "by the *time* this story was published" answer "which outlet did Newman talk
-# to". Measured on the article's twenty-two development sets (1,438 answerable questions): 9 more
+# to". Measured on the article's twenty-four development sets (1,438 answerable questions): 9 more
 # right passages first, 5 more among those shown; 3 near-topic questions answered that were refused
 # ("how many ppl r in LA county jail rn": "LA county" no longer weighs as three words). A share of
 # 1/sqrt(n) gained 3 first. SQuAD has no synonyms file.
