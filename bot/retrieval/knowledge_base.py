@@ -426,6 +426,7 @@ class KnowledgeBase:
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
         asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) else None
         naming = asks_what_a_name_is(question)
+        introducing = introduction_words(cut) if naming else frozenset()  # "what does NDLON stand for"
         dating = answer_types.asks_for_date(cut)
         quotes: tuple[Quote, ...] = ()
         if asked is not None:
@@ -434,7 +435,7 @@ class KnowledgeBase:
         elif k > 0 and self._asks_for_gist(cut, terms):
             shown = self._headlines(k)  # "what is this article about", "tl;dr?"
         else:
-            decided = _without_asking_words(terms, introduction_words(cut)) if naming else terms
+            decided = _without_asking_words(terms, introducing)
             if dating:
                 decided = _without_asking_words(decided, answer_types.DATE_WORDS)
             shown = self._shown(question, decided, self._ranked(question, terms, k))
@@ -449,9 +450,7 @@ class KnowledgeBase:
             for i, score in shown
         )
         elapsed = (time.perf_counter() - started) * 1000
-        asking = ASKING_WORDS if asked is not None else frozenset()
-        if naming:
-            asking |= introduction_words(cut)  # "what does NDLON stand for" asks what NDLON is
+        asking = (ASKING_WORDS if asked is not None else frozenset()) | introducing
         if dating:
             asking |= answer_types.DATE_WORDS  # "which month": the kind of answer, not its topic
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
