@@ -306,6 +306,35 @@ def test_words_the_article_lacks_do_not_make_a_linked_question_off_topic(
     assert knowledge_base.search(question).answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["anyone know a good pizza place near the county jail lol", "how do you make a press release for a band"],
+)
+def test_a_member_asking_for_advice_is_not_answered_from_the_article(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # "county jail", "press release": two words of the article each, but the member wants advice the
+    # article cannot give, and the channel's other members can.
+    assert not knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "anyone know who sued baca?",
+        "anyone know what the AG said about ice holds",
+        "how do we know the 20k number is right",
+        "how do u know the la times reported it first",
+        "anyone know when harris put out her memo",
+        "should i believe the justice strategies numbers",
+    ],
+)
+def test_asking_about_the_article_in_the_words_of_advice_is_still_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
 def test_answered_results_only_contain_passages_sharing_a_word_with_the_question(
     knowledge_base: KnowledgeBase,
 ) -> None:

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from bot.retrieval import answer_types, proximity
-from bot.retrieval.decisions import ANSWER_THRESHOLD, FRAME_VERBS, SUPPORT_RATIO, is_off_topic
+from bot.retrieval.decisions import (
+    ADVICE_UNKNOWN_WORDS,
+    ANSWER_THRESHOLD,
+    FRAME_VERBS,
+    SUPPORT_RATIO,
+    UNKNOWN_WORDS,
+    asks_for_advice,
+    is_off_topic,
+)
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
 from bot.retrieval.overview import SUMMARY_WORDS, asks_for_overview, asks_for_summary
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage, build_passages, headline_id
@@ -516,7 +524,8 @@ class KnowledgeBase:
         if not candidates or not any(t.known for t in terms):
             return []  # Linked to the knowledge base by WordNet's guesses alone.
         # Off topic when no candidate links the question to itself by more than chance.
-        if all(is_off_topic(terms, held) for held in self._held_by_each(candidates, terms)):
+        against = ADVICE_UNKNOWN_WORDS if asks_for_advice(question[:MAX_QUERY_CHARS]) else UNKNOWN_WORDS
+        if all(is_off_topic(terms, held, against) for held in self._held_by_each(candidates, terms)):
             return []
         best_matched = max(score for _, score in candidates)
         if self._relevance(best_matched, terms) < ANSWER_THRESHOLD:
