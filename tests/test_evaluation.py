@@ -167,7 +167,19 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
 
 @pytest.mark.parametrize(
     ("chat_set", "plain_set"),
-    [(12, 13), (14, 15), (16, 17), (18, 19), (20, 21), (22, 23), (24, 25), (26, 27), (28, 29)],
+    [
+        (12, 13),
+        (14, 15),
+        (16, 17),
+        (18, 19),
+        (20, 21),
+        (22, 23),
+        (24, 25),
+        (26, 27),
+        (28, 29),
+        (30, 31),
+        (32, 33),
+    ],
     ids=[
         "phase-1",
         "phase-2",
@@ -178,6 +190,8 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         "next-round-phase-1",
         "next-round-phase-2",
         "next-round-phase-3",
+        "next-round-after-phase-3",
+        "next-round-phase-4",
     ],
 )
 def test_the_newest_blind_pairs_stay_above_their_floors(
@@ -185,9 +199,9 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
 ) -> None:
     # Written from the article alone before each phase of two rounds (and one pair after phase 2).
     # Measured on this version: chat hit@1 0.914, 0.829, 0.857, 0.857, 0.843, 0.914, 0.857, 0.829,
-    # 0.871; hit@3 0.957, 0.986, 1.000, 0.943, 0.957, 0.971, 0.986, 0.900, 0.943; plain hit@1 0.917,
-    # 0.875, 0.896, 0.875, 0.896, 0.917, 0.917, 0.896, 0.896; hit@3 0.979, 1.000, 0.938, 0.938, 0.979,
-    # 1.000, 0.979, 0.958, 0.979. The floors sit
+    # 0.871, 0.771, 0.843; hit@3 0.957, 0.986, 1.000, 0.943, 0.957, 0.971, 0.986, 0.900, 0.943, 0.943,
+    # 0.971; plain hit@1 0.917, 0.875, 0.896, 0.875, 0.896, 0.917, 0.917, 0.896, 0.896, 0.917, 0.854;
+    # hit@3 0.979, 1.000, 0.938, 0.938, 0.979, 1.000, 0.979, 0.958, 0.979, 0.958, 0.979. The floors sit
     # a few questions below, so that a change that costs them is seen, not so that noise fails.
     chat = evaluate(
         knowledge_base, load_cases(REPO_ROOT / "tests" / "data" / f"article_holdout{chat_set}.jsonl")
