@@ -7,8 +7,9 @@ says how it was measured.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 
 from bot.retrieval.question import QueryTerm, background_share, zipf
 from bot.retrieval.text import is_dictionary_word
@@ -113,16 +114,18 @@ SUPPORT_RATIO = 0.4
 
 
 def is_off_topic(
-    terms: Sequence[QueryTerm], answer_terms: Container[str] | None = None, against: float = UNKNOWN_WORDS
+    terms: Sequence[QueryTerm],
+    held_by_passages: Iterable[Container[str]] = (),
+    against: float = UNKNOWN_WORDS,
 ) -> bool:
-    """True when one or two words link the question to the answer and several link it nowhere
-    (weighing at least ``against`` times those links).
+    """True when, for each passage that could be shown, one or two words link the question to it and
+    several link it nowhere (weighing at least ``against`` times those links).
 
-    A link is a known word that the answer passage holds (``answer_terms``: its index terms; every
-    known word when not given), and ``KnowledgeBase`` declines a question only when it is off topic
-    by each of the passages it could show: "is monday a federal holiday this week" shares "Monday"
-    with one paragraph and "federal" with another, and no paragraph is about both. Known words the
-    passage lacks neither link nor count against. Measured on the article's thirty
+    ``held_by_passages`` gives, for each such passage, the index terms of ``terms`` it holds; a link
+    is a known word the passage holds (with none given, every known word is a link). A question is
+    declined only when it is off topic by each of the passages: "is monday a federal holiday this
+    week" shares "Monday" with one paragraph and "federal" with another, and no paragraph is about
+    both. Known words a passage lacks neither link nor count against. Measured on the article's thirty
     development sets and a set of 60 off-topic and 40 near-topic questions: 17 more off-topic and 6
     more near-topic questions refused (all but one answered with a note before), no answerable one;
     SQuAD unchanged. Judging by one passage (the one holding the most question words) refused 3
@@ -141,20 +144,28 @@ def is_off_topic(
     "every day or rest days" is linked once (one more off-topic question refused on twenty-two
     development sets, SQuAD unchanged).
     """
-    links = {  # "day", "days": one link
-        t.term: t.word
-        for t in terms
-        if t.known and t.word not in FRAME_VERBS and (answer_terms is None or t.term in answer_terms)
-    }
-    known = set(links.values())
-    if len(known) > MAX_LINKS:
-        return False
     unknown = sum(
         t.share * (RARE_WORD_WEIGHT if names_something_particular(t.word) else 1.0)
         for t in {t.word: t for t in terms if not t.known and t.word not in FRAME_VERBS}.values()
     )
-    link = sum(max(COMMON_LINK, background_share(word)) for word in known)
-    return unknown > 0 and unknown >= against * link
+    if unknown <= 0:
+        return False
+    passages: list[Container[str] | None] = [*held_by_passages] or [None]
+    return all(unknown >= against * _link_weight(terms, held) for held in passages)
+
+
+def _link_weight(terms: Sequence[QueryTerm], held: Container[str] | None) -> float:
+    """What the known words of ``terms`` that a passage holds (``held``: its index terms; None for
+    any) weigh as links; infinite when there are more than ``MAX_LINKS`` of them."""
+    links = {  # "day", "days": one link
+        t.term: t.word
+        for t in terms
+        if t.known and t.word not in FRAME_VERBS and (held is None or t.term in held)
+    }
+    known = set(links.values())
+    if len(known) > MAX_LINKS:
+        return math.inf
+    return sum(max(COMMON_LINK, background_share(word)) for word in known)
 
 
 def names_something_particular(word: str) -> bool:

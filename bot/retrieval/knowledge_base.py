@@ -525,7 +525,7 @@ class KnowledgeBase:
             return []  # Linked to the knowledge base by WordNet's guesses alone.
         # Off topic when no candidate links the question to itself by more than chance.
         against = ADVICE_UNKNOWN_WORDS if asks_for_advice(question[:MAX_QUERY_CHARS]) else UNKNOWN_WORDS
-        if all(is_off_topic(terms, held, against) for held in self._held_by_each(candidates, terms)):
+        if is_off_topic(terms, self._held_by_each(candidates, terms), against):
             return []
         best_matched = max(score for _, score in candidates)
         if self._relevance(best_matched, terms) < ANSWER_THRESHOLD:
