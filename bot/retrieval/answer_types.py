@@ -62,9 +62,9 @@ _DAY_RE = re.compile(r"\b(?:" + "|".join(_DAY_WORDS) + r")\b", re.IGNORECASE)
 # fell to 0.8332 (SQuAD's "when" is as often "in the Pliocene" as a date), so "when" is left out.
 # "Why" questions preferring a passage that gives a cause ("because", "prompted", "due to") lost
 # hit@1 on SQuAD at every setting tried (0.8394 to 0.8414), so they are left out too.
+_WHICH = r"\b(?:what|which|wat|wut|wht)\s+"  # and its chat spellings
 _DATE_QUESTION_RE = re.compile(
-    r"\b(?:what|which|wat|wut|wht)\s+(?:day|date|month|year|yr|weekday)\b|\bday\s+of\s+the\s+week\b",
-    re.IGNORECASE,
+    _WHICH + r"(?:day|date|month|year|yr|weekday)\b|\bday\s+of\s+the\s+week\b", re.IGNORECASE
 )
 _DATE_RE = re.compile(_DAY_RE.pattern + r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}/\d{1,2}\b", re.IGNORECASE)
 
@@ -91,9 +91,9 @@ def asks_for_date(question: str) -> bool:
 # the byline's "2012" does not say on which day Baca spoke.
 _KIND_QUESTION_RES = (
     ("weekday", re.compile(r"\bday\s+of\s+the\s+week\b|\bweekday\b", re.IGNORECASE)),
-    ("month", re.compile(r"\b(?:what|which|wat|wut|wht)\s+month\b", re.IGNORECASE)),
-    ("year", re.compile(r"\b(?:what|which|wat|wut|wht)\s+(?:year|yr)\b", re.IGNORECASE)),
-    ("day", re.compile(r"\b(?:what|which|wat|wut|wht)\s+day\b", re.IGNORECASE)),
+    ("month", re.compile(_WHICH + r"month\b", re.IGNORECASE)),
+    ("year", re.compile(_WHICH + r"(?:year|yr)\b", re.IGNORECASE)),
+    ("day", re.compile(_WHICH + r"day\b", re.IGNORECASE)),
 )
 _WEEKDAYS = _DAY_WORDS[:7]
 _MONTHS = [word for word in _DAY_WORDS[7:19] if word not in ("may", "march")]
