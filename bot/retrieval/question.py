@@ -263,8 +263,8 @@ class QuestionReader:
         found: dict[str, QueryTerm] = {}
         for entry in reading:
             words = [w for w in entry if w not in STOP_WORDS]
+            portion = 1 / max(1, len(words))
             for token in map(term, words):
-                portion = 1 / len(words)
                 known = self._known(word, token, portion)
                 if known is not None and (token not in found or found[token].portion < portion):
                     found[token] = dataclasses.replace(known, portion=portion)
