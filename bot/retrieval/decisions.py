@@ -7,6 +7,7 @@ says how it was measured.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Container, Iterable, Sequence
@@ -121,8 +122,9 @@ def is_off_topic(
     """True when, for each passage that could be shown, one or two words link the question to it and
     several link it nowhere (weighing at least ``against`` times those links).
 
-    ``held_by_passages`` gives, for each such passage, the index terms of ``terms`` it holds; a link
-    is a known word the passage holds (with none given, every known word is a link). A question is
+    ``held_by_passages`` gives, for each such passage, the index terms of ``terms`` it holds, and is
+    read only when the question has unknown words; a link is a known word the passage holds (with
+    none given, every known word is a link). A question is
     declined only when it is off topic by each of the passages: "is monday a federal holiday this
     week" shares "Monday" with one paragraph and "federal" with another, and no paragraph is about
     both. Known words a passage lacks neither link nor count against. Measured on the article's thirty
@@ -149,9 +151,10 @@ def is_off_topic(
         for t in {t.word: t for t in terms if not t.known and t.word not in FRAME_VERBS}.values()
     )
     if unknown <= 0:
-        return False
-    passages: list[Container[str] | None] = [*held_by_passages] or [None]
-    return all(unknown >= against * _link_weight(terms, held) for held in passages)
+        return False  # Before ``held_by_passages`` is read: most questions stop here.
+    passages = iter(held_by_passages)
+    first = next(passages, None)
+    return all(unknown >= against * _link_weight(terms, held) for held in itertools.chain([first], passages))
 
 
 def _link_weight(terms: Sequence[QueryTerm], held: Container[str] | None) -> float:

@@ -6,7 +6,7 @@ import bisect
 import itertools
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -541,12 +541,13 @@ class KnowledgeBase:
 
     def _held_by_each(
         self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
-    ) -> list[set[str]]:
-        """For each candidate, the index terms of ``terms`` it holds."""
+    ) -> Iterator[set[str]]:
+        """For each candidate, the index terms of ``terms`` it holds; looked up on first use."""
         vocabulary = self.index.vocabulary
         indices = np.asarray([i for i, _ in candidates], dtype=np.int64)
         holds = {t.term: self.index.holds(vocabulary[t.term], indices) for t in terms if t.term is not None}
-        return [{term for term, held in holds.items() if held[j]} for j in range(indices.size)]
+        for j in range(indices.size):
+            yield {term for term, held in holds.items() if held[j]}
 
     def rank(self, question: str, k: int) -> list[Passage]:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
