@@ -81,6 +81,8 @@ def test_asking_for_someones_words_answers_with_their_quotations(knowledge_base:
         ("what did Chris Newman tell colorlines", "Chris Newman"),
         ("what did kamala say", "Kamala Harris"),  # a first name no other quoted person has
         ("any quotes from chris?", "Chris Newman"),
+        ("what did newman actually say abt baca", "Chris Newman"),  # an adverb, not a noun of his
+        ("what did the day laborer guy say", "Chris Newman"),  # a noun for the person himself
     ],
 )
 def test_a_quoted_person_is_found_by_name_or_role(
@@ -105,6 +107,9 @@ def test_the_speakers_words_rank_their_quotations(knowledge_base: KnowledgeBase)
         "Which piece of legislation did Newman say Baca opposed?",  # "opposition to the TRUSTAct"
         "what does newman say baca's opposition messed up",  # "undermined what was otherwise"
         "newman says baca messed up some statewide agreement?",  # "a statewide consensus"
+        # Weighed over the whole article, "baca" (in most paragraphs) counts less than "opposition".
+        "newman called bacas opposition what exactly, like what words",
+        "how did newman describe baca's pushback, what words did he use",
     ],
 )
 def test_quotations_are_ranked_by_other_words_for_the_questions_words(
@@ -126,6 +131,11 @@ def test_quotations_are_ranked_by_other_words_for_the_questions_words(
         "what did the spokesman say",
         "who is chris newman",
         "what did kamala lopez say",  # another person of that first name
+        "who said the change came from the ag's directive",  # asks who spoke
+        "Who actually said the switch was because of Harris?",
+        "what did the ag directive actually say",  # the directive speaks, reported in other words
+        "does harris's memo say cops have to comply",
+        "what did the AG's legal directive say abt whose call it is",
     ],
 )
 def test_questions_about_people_not_quoted_or_not_asking_for_words_are_searched_as_usual(
@@ -135,6 +145,18 @@ def test_questions_about_people_not_quoted_or_not_asking_for_words_are_searched_
 
     assert result.quotes == ()
     assert "quotes" not in result.to_json()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did the ag directive actually say", "who said the change came from the harris thing"],
+)
+def test_a_question_about_the_directive_or_who_spoke_gets_the_paragraph_that_reports_it(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.paragraph == 3  # "A Baca spokesman said ... a legal directive"
 
 
 def test_notes_keep_the_embed_within_discords_limits(knowledge_base: KnowledgeBase) -> None:

@@ -34,7 +34,14 @@ from bot.retrieval.question import (
     QuestionReader,
     unmatched_words,
 )
-from bot.retrieval.quote_questions import ASKING_WORDS, asked_speaker, asks_for_words, speaker_quotes
+from bot.retrieval.quote_questions import (
+    ASKING_WORDS,
+    QuoteQuestion,
+    asked_speaker,
+    asks_for_words,
+    speaker_quotes,
+    topic_terms,
+)
 from bot.retrieval.quotes import Quote, QuoteIndex
 from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.spelling import Speller
@@ -438,8 +445,7 @@ class KnowledgeBase:
         dating = answer_types.asks_for_date(cut)
         quotes: tuple[Quote, ...] = ()
         if asked is not None:
-            quotes = speaker_quotes(asked, self.quotes, k, terms)
-            shown = self._quoted(terms, quotes)
+            quotes, shown = self._quoted(asked, terms, speaker_quotes(asked, self.quotes, k, terms))
         elif k > 0 and self._asks_for_gist(cut, terms):
             shown = self._headlines(k)  # "what is this article about", "tl;dr?"
         else:
@@ -473,16 +479,34 @@ class KnowledgeBase:
             return not any(t.known for t in terms if t.word not in SUMMARY_WORDS)
         return _names_nothing(terms) and asks_for_overview(question)
 
-    def _quoted(self, terms: Sequence[QueryTerm], quotes: Sequence[Quote]) -> list[tuple[int, float]]:
-        """The passages holding ``quotes``, each once, in the quotations' order, with their scores."""
+    def _quoted(
+        self, asked: QuoteQuestion, terms: Sequence[QueryTerm], quotes: Sequence[Quote]
+    ) -> tuple[tuple[Quote, ...], list[tuple[int, float]]]:
+        """The passages holding ``quotes``, each once, with their scores, and the quotations in the
+        order of their passages.
+
+        When the question names what it is about besides the speaker, the passages come in the order
+        of their BM25 score on those words over the whole knowledge base, which weighs a word by how
+        rare it is there: "newman called baca's *opposition* what" finds his "*opposition* to the
+        TRUSTAct" rather than his quotation that names Baca (ranked among a few quotations, "Baca"
+        looks as rare as "opposition"). Measured on the article's thirty-two development sets: 7 more
+        right passages first, 1 fewer; SQuAD unchanged. Otherwise they come in the quotations' order.
+        """
         tokens = [t.term for t in terms if t.term is not None]
         scores = self.index.matched_scores(tokens) if tokens else None
+        placed = [(quote, self._passage_of(quote)) for quote in quotes]
         found: dict[int, float] = {}
-        for quote in quotes:
-            i = self._passage_of(quote)
+        for _, i in placed:
             if i is not None and i not in found:
                 found[i] = float(scores[i]) if scores is not None else 0.0
-        return list(found.items())
+        shown = list(found.items())
+        topic = topic_terms(asked, terms)
+        if topic:
+            on_topic = self.index.matched_scores([t.term for t in topic if t.term], bm25_factors(topic))
+            shown.sort(key=lambda item: -float(on_topic[item[0]]))
+            position = {i: n for n, (i, _) in enumerate(shown)}
+            placed.sort(key=lambda pair: len(shown) if pair[1] is None else position[pair[1]])
+        return tuple(quote for quote, _ in placed), shown
 
     def _passage_of(self, quote: Quote) -> int | None:
         """The index of the passage that holds ``quote`` (its paragraph, or the part of it)."""

@@ -8,6 +8,11 @@ someone else). A question takes this route when it asks for words (a verb of say
 base (with their other forms, moderators' synonyms and WordNet's guesses: "what legislation did
 Newman say Baca *opposed*" finds his "opposition to the TRUSTAct"), rank that person's quotations;
 when none of them matches, all of the person's quotations are given in reading order.
+
+Two kinds of question name a quoted person and a verb of saying without asking for their words: "who
+said the change came from the AG's directive" asks who spoke, and "what did the AG *directive* say"
+asks what a thing of theirs says, which the article reports in other words. Measured on the article's
+thirty-two development sets: 12 more right passages first, none lost; SQuAD unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 
 from bot.retrieval.question import QueryTerm
 from bot.retrieval.quotes import Quote, QuoteIndex, Speaker
-from bot.retrieval.text import STOP_WORDS
+from bot.retrieval.text import STOP_WORDS, word_lemmas
 from bot.retrieval.text import words as word_forms
 
 # Words that ask for what someone said: "did Newman say anything", "any quotes from the AG", "what
@@ -40,6 +45,24 @@ ASKING_WORDS = frozenset(
     mentioned recommend recommends recommended write writes wrote quote quotes quoted quotation
     quotations words statement statements exact exactly anything something real really
     """.split()
+)
+
+# Verbs of saying whose subject a question may name: "who *said* ...", "harris's directive *says* ...".
+_SAYING_VERBS = frozenset("say says said saying tell tells told telling".split())
+
+# "Who said the change came from the AG's directive" asks who spoke, not for the AG's words: "who"
+# (and at most one adverb: "who actually said") is the subject of the verb of saying.
+_WHO_SAID_RE = re.compile(
+    r"\bwho(?:\s+[a-z]+ly|\s+even|\s+first)?\s+(?:say|says|said|told|tells)\b", re.IGNORECASE
+)
+
+# How many words may stand between a person's name and the verb of saying whose subject they are
+# part of: "the AG's legal directive says", "harris directive basically says".
+_SUBJECT_WORDS = 3
+
+# Nouns that name the person rather than a thing of theirs: "what did the day laborer *guy* say".
+_PERSON_NOUNS = frozenset(
+    "guy guys dude man woman lady person fellow lawyer attorney director head boss chief leader".split()
 )
 
 # Words after which a first name stands alone ("what did kamala *say*"): no surname follows.
@@ -74,7 +97,7 @@ def asks_for_words(question: str) -> bool:
 
 def asked_speaker(question: str, quotes: QuoteIndex) -> QuoteQuestion | None:
     """The quoted person ``question`` asks the words of, when it asks for words and names one."""
-    if not asks_for_words(question):
+    if not asks_for_words(question) or _WHO_SAID_RE.search(question):
         return None
     every = word_forms(question)
     written = [w for w in every if w not in STOP_WORDS]
@@ -100,13 +123,49 @@ def asked_speaker(question: str, quotes: QuoteIndex) -> QuoteQuestion | None:
         return None
     speaker = named[0]
     own = set(word_forms(speaker.name)) | (role_names(speaker.role) if speaker.role else set())
+    if _only_names_a_thing_of(every, own):
+        return None
     return QuoteQuestion(speaker, frozenset(own))
+
+
+def _only_names_a_thing_of(every: Sequence[str], own: set[str]) -> bool:
+    """True when each mention of the speaker (words of ``own`` in ``every``) only qualifies a noun that
+    says something: "what did the AG *directive* say", "does harris's *memo* say", "what did the AG's
+    legal *directive* say". The directive is what is asked about, and the article reports it in other
+    words than the speaker's quotations."""
+    ends = [i for i, w in enumerate(every) if w in own and (i + 1 == len(every) or every[i + 1] not in own)]
+    return bool(ends) and all(_qualifies_a_noun(every[i + 1 : i + 2 + _SUBJECT_WORDS]) for i in ends)
+
+
+def _qualifies_a_noun(following: Sequence[str]) -> bool:
+    """True when ``following`` (the words after a name) reaches a verb of saying through a noun."""
+    for word in following:
+        if word in _SAYING_VERBS:
+            return False  # Reached before any noun: the name itself is the subject.
+        lemmas = word_lemmas(word)
+        if word not in STOP_WORDS and word not in ASKING_WORDS and "NOUN" in lemmas and "ADV" not in lemmas:
+            return word not in _PERSON_NOUNS and _saying_follows(following, word)
+    return False
+
+
+def _saying_follows(following: Sequence[str], noun: str) -> bool:
+    """True when a verb of saying follows ``noun`` within ``following``."""
+    return any(w in _SAYING_VERBS for w in following[following.index(noun) + 1 :])
 
 
 def _names_role(present: set[str], names: set[str], role: str) -> bool:
     """True when the question's words name the role: its initials, or two of its words."""
     initials = {n for n in names if n not in word_forms(role)}
     return bool(present & initials) or len(present & (names - initials)) >= 2
+
+
+def topic_terms(asked: QuoteQuestion, terms: Sequence[QueryTerm]) -> list[QueryTerm]:
+    """The question's ``terms`` that neither ask for words nor name the speaker: what it is about."""
+    return [
+        t
+        for t in terms
+        if t.term is not None and not any(w in asked.names or w in ASKING_WORDS for w in t.word.split())
+    ]
 
 
 def speaker_quotes(
@@ -116,11 +175,7 @@ def speaker_quotes(
     name the speaker); all of them, in reading order, when no quotation matches those terms.
     Measured on the article's twenty-four development sets against ranking by the question's words as
     written: 11 more right passages first, 5 more among those shown, none lost; SQuAD unchanged."""
-    topic = [
-        t.term
-        for t in terms
-        if t.term is not None and not any(w in asked.names or w in ASKING_WORDS for w in t.word.split())
-    ]
+    topic = [t.term for t in topic_terms(asked, terms) if t.term is not None]
     if topic:
         ranked = quotes.find(speaker=asked.speaker.name, terms=topic, limit=limit).quotes
         if ranked:
