@@ -44,6 +44,7 @@ from bot.retrieval.quote_questions import (
 )
 from bot.retrieval.quotes import Quote, QuoteIndex
 from bot.retrieval.ranking import K1, B, BM25Index
+from bot.retrieval.reported_speech import ReportedSpeech, asked_subject
 from bot.retrieval.spelling import Speller
 from bot.retrieval.synonyms import Synonyms
 from bot.retrieval.text import encode_texts
@@ -439,7 +440,9 @@ class KnowledgeBase:
         terms = self.analyse(question)
         cut = question[:MAX_QUERY_CHARS]
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
-        asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) else None
+        # "What did ICE say": nobody by that name speaks in the article, whoever else the question names.
+        never_heard = self._never_heard(cut)
+        asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) and not never_heard else None
         naming = asks_what_a_name_is(question)
         introducing = introduction_words(cut) if naming else frozenset()  # "what does NDLON stand for"
         dating = answer_types.asks_for_date(cut)
@@ -448,6 +451,8 @@ class KnowledgeBase:
             quotes, shown = self._quoted(asked, terms, speaker_quotes(asked, self.quotes, k, terms))
         elif k > 0 and self._asks_for_gist(cut, terms):
             shown = self._headlines(k)  # "what is this article about", "tl;dr?"
+        elif never_heard:
+            shown = []
         else:
             decided = _without_asking_words(terms, introducing)
             if dating:
@@ -470,6 +475,19 @@ class KnowledgeBase:
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
         return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes, matched)
+
+    def _never_heard(self, question: str) -> bool:
+        """True when ``question`` asks what someone said or how they responded, and names someone
+        the knowledge base never reports speaking (``reported_speech``)."""
+        subject = asked_subject(question)
+        if subject is None:
+            return False
+        return self._reported_speech.never_heard(t.term for t in self.analyse(subject) if t.known and t.term)
+
+    @cached_property
+    def _reported_speech(self) -> ReportedSpeech:
+        """Who the knowledge base names and reports speaking: read on the first question asking."""
+        return ReportedSpeech.of(self.passages)
 
     @staticmethod
     def _asks_for_gist(question: str, terms: Sequence[QueryTerm]) -> bool:

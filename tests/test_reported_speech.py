@@ -1,0 +1,102 @@
+"""Questions asking what someone said, when the article reports nothing they said."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.retrieval.documents import Document, Paragraph
+from bot.retrieval.knowledge_base import KnowledgeBase
+from bot.retrieval.passages import build_passages
+from bot.retrieval.reported_speech import ReportedSpeech, asked_subject
+from tests.samples import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def knowledge_base() -> KnowledgeBase:
+    return KnowledgeBase.from_directory(REPO_ROOT / "knowledge")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did ICE say in response to baca's decision",
+        "How did Immigration and Customs Enforcement respond to the sheriff's announcement?",
+        "did ice or the feds say anything back abt baca's decision",  # "federal" is no name
+        "what did obama say about harris's directive",  # Harris is quoted, but Obama is asked about
+        "did arpaio respond to being compared to baca lol",
+    ],
+)
+def test_asking_what_someone_the_article_never_reports_speaking_said_is_declined(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert not result.answered
+    assert result.hits == () and result.quotes == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("what did baca say he would stop doing", 1),  # "Sheriff Lee Baca said Wednesday"
+        ("what did the spokesman say was behind the change", 3),  # "A Baca spokesman said"
+        ("what did the lawyer guy say abt the damage", 6),  # his title, eight words before "told"
+        ("did the AG say anything", 4),
+        ("what did the la times say", 1),  # "the L.A. Times is reporting"
+    ],
+)
+def test_asking_what_someone_the_article_reports_said_is_answered(
+    knowledge_base: KnowledgeBase, question: str, paragraph: int
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert paragraph in [hit.passage.paragraph for hit in result.hits]
+
+
+def test_speakers_are_names_before_a_reporting_verb_or_after_according_to() -> None:
+    document = Document(
+        "city",
+        "city.md",
+        "Council keeps the buses",
+        (
+            Paragraph(
+                1,
+                "The Mayor of Riverside, Ana Ruiz, said the plan works. Critics at Harbor Hall disagree.",
+                3,
+            ),
+            Paragraph(2, "Costs fell, according to the Transit Office. The Union was not asked.", 5),
+        ),
+        author="Sam Lee",
+    )
+    speech = ReportedSpeech.of(build_passages([document]))
+
+    for speaker in ("ruiz", "riversid", "transit", "sam"):  # "Sam Lee" wrote it: the byline speaks
+        assert speaker in speech.speaking
+    assert {"harbor", "union"} <= speech.names
+    assert not {"harbor", "union"} & speech.speaking
+    assert speech.never_heard(["union"]) and not speech.never_heard(["ruiz", "union"])
+    assert not speech.never_heard(["plan"])  # not a name: the article may tell what a plan says
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("what did ICE say about it", "ICE"),
+        ("how did the obama admin react??", "the obama admin"),
+        ("did obama or the white house say anything", "obama or the white house"),
+        ("When did Japan release a statement to tell Israelis to leave?", None),  # "to tell": no subject
+        ("who is chris newman", None),
+        ("", None),
+    ],
+)
+def test_the_subject_asked_about_is_the_words_between_the_auxiliary_and_the_verb(
+    question: str, subject: str | None
+) -> None:
+    assert asked_subject(question) == subject
+
+
+def test_a_subject_is_at_most_a_few_words_however_long_the_question() -> None:
+    subject = asked_subject("did " * 1500 + "say")
+
+    assert subject is not None and len(subject) <= 60
