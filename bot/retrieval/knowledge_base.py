@@ -576,10 +576,22 @@ class KnowledgeBase:
         # shown when at least ``SUPPORT_RATIO`` as relevant as the best.
         first, *others = candidates
         shown = [first, *((i, score) for i, score in others if score >= SUPPORT_RATIO * best_matched)]
-        texts = (self.passages[i].text for i, _ in shown)
-        if not answer_types.holds_answer(question[:MAX_QUERY_CHARS], texts):
+        sentences = self._answering_sentences([i for i, _ in shown], terms)
+        if not answer_types.holds_answer(question[:MAX_QUERY_CHARS], sentences):
             return []  # "How old is Baca?": the passages name him, but none holds a number.
         return shown
+
+    def _answering_sentences(self, shown: Sequence[int], terms: Sequence[QueryTerm]) -> Iterator[str]:
+        """The sentences of the ``shown`` passages whose question words weigh at least
+        ``answer_types.ANSWER_SENTENCE_SHARE`` of what the passage's best sentence holds."""
+        weights = {t.term: t.weight for t in terms if t.term is not None}
+        for i in shown:
+            scored = [
+                (sum(w for term, w in weights.items() if term in found), sentence)
+                for sentence, found in self.passages[i].sentence_terms
+            ]
+            best = max(score for score, _ in scored)
+            yield from (s for score, s in scored if score >= answer_types.ANSWER_SENTENCE_SHARE * best)
 
     def _held_by_each(
         self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
