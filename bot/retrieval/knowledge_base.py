@@ -507,7 +507,7 @@ class KnowledgeBase:
         of their BM25 score on those words over the whole knowledge base, which weighs a word by how
         rare it is there: "newman called baca's *opposition* what" finds his "*opposition* to the
         TRUSTAct" rather than his quotation that names Baca (ranked among a few quotations, "Baca"
-        looks as rare as "opposition"). Measured on the article's thirty-two development sets: 7 more
+        looks as rare as "opposition"). Measured on the article's thirty-six development sets: 7 more
         right passages first, 1 fewer; SQuAD unchanged. Otherwise they come in the quotations' order.
         """
         tokens = [t.term for t in terms if t.term is not None]

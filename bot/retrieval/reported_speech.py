@@ -12,7 +12,7 @@ Someone is reported speaking when their name stands within ``SPEAKER_WINDOW`` wo
 reporting verb ("Newman said", "the L.A. Times is reporting", "Chris Newman Legal Director at the
 National Day Laborer Organizing Network (NDLON) told"), or after "according to"; the headline and
 byline count too: the article itself, its author and its outlet speak. Measured on the article's
-thirty-two development sets and the off-topic set: 43 more near-topic and off-topic questions
+thirty-six development sets and the off-topic set: 43 more near-topic and off-topic questions
 declined ("what did ICE say in response to baca's decision", "what did obama himself say abt this",
 "what does the TRUST act actually say"), no answerable one; a window of 6 words declined 4 answerable
 questions ("what did the lawyer guy say": his title stands 8 words before "told"). SQuAD unchanged.
