@@ -7,7 +7,7 @@ import pytest
 from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.knowledge_base import KnowledgeBase
 from bot.retrieval.passages import build_passages
-from bot.retrieval.reported_speech import ReportedSpeech, asked_subject
+from bot.retrieval.reported_speech import SCAN_LIMIT, PassageSpeech, asked_subject, never_heard
 from tests.samples import REPO_ROOT
 
 
@@ -69,14 +69,30 @@ def test_speakers_are_names_before_a_reporting_verb_or_after_according_to() -> N
         ),
         author="Sam Lee",
     )
-    speech = ReportedSpeech.of(build_passages([document]))
+    passages = build_passages([document])
+    speaking = set().union(*(PassageSpeech.of(p).speaking for p in passages))
+    names = set().union(*(PassageSpeech.of(p).names for p in passages))
 
     for speaker in ("ruiz", "riversid", "transit", "sam"):  # "Sam Lee" wrote it: the byline speaks
-        assert speaker in speech.speaking
-    assert {"harbor", "union"} <= speech.names
-    assert not {"harbor", "union"} & speech.speaking
-    assert speech.never_heard(["union"]) and not speech.never_heard(["ruiz", "union"])
-    assert not speech.never_heard(["plan"])  # not a name: the article may tell what a plan says
+        assert speaker in speaking
+    assert {"harbor", "union"} <= names
+    assert not {"harbor", "union"} & speaking
+    assert never_heard(["union"], passages) and not never_heard(["ruiz", "union"], passages)
+    assert not never_heard(["plan"], passages)  # not a name: the article may tell what a plan says
+
+
+@pytest.mark.parametrize(("count", "declined"), [(3, True), (SCAN_LIMIT + 50, False)])
+def test_a_name_in_more_passages_than_are_read_is_answered_as_usual(count: int, declined: bool) -> None:
+    # Only the passages holding the name are read, SCAN_LIMIT at most: on a large knowledge base a
+    # name that common is answered as any question, rather than every passage being read.
+    paragraphs = tuple(
+        Paragraph(n, f"Item {n} was on the agenda of Mayor Ruiz today.", n) for n in range(1, count + 1)
+    )
+    knowledge_base = KnowledgeBase([Document("city", "city.md", "Council agenda", paragraphs)])
+
+    result = knowledge_base.search("what did mayor ruiz say about item 3")
+
+    assert result.answered is not declined
 
 
 @pytest.mark.parametrize(

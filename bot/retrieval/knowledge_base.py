@@ -44,7 +44,7 @@ from bot.retrieval.quote_questions import (
 )
 from bot.retrieval.quotes import Quote, QuoteIndex
 from bot.retrieval.ranking import K1, B, BM25Index
-from bot.retrieval.reported_speech import ReportedSpeech, asked_subject
+from bot.retrieval.reported_speech import SCAN_LIMIT, asked_subject, never_heard
 from bot.retrieval.spelling import Speller
 from bot.retrieval.synonyms import Synonyms
 from bot.retrieval.text import encode_texts
@@ -478,16 +478,16 @@ class KnowledgeBase:
 
     def _never_heard(self, question: str) -> bool:
         """True when ``question`` asks what someone said or how they responded, and names someone
-        the knowledge base never reports speaking (``reported_speech``)."""
+        the knowledge base never reports speaking (``reported_speech``). Only the passages holding
+        the subject's words are read, and none when they are more than ``SCAN_LIMIT``."""
         subject = asked_subject(question)
         if subject is None:
             return False
-        return self._reported_speech.never_heard(t.term for t in self.analyse(subject) if t.known and t.term)
-
-    @cached_property
-    def _reported_speech(self) -> ReportedSpeech:
-        """Who the knowledge base names and reports speaking: read on the first question asking."""
-        return ReportedSpeech.of(self.passages)
+        terms = {t.term for t in self.analyse(subject) if t.known and t.term}
+        holding = self.index.passages_holding(terms, SCAN_LIMIT + 1)
+        if not terms or len(holding) > SCAN_LIMIT:
+            return False
+        return never_heard(terms, (self.passages[i] for i in holding))
 
     @staticmethod
     def _asks_for_gist(question: str, terms: Sequence[QueryTerm]) -> bool:

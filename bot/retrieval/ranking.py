@@ -22,7 +22,7 @@ model's per-term contributions are computed once, at build time, into a sparse t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -199,6 +199,15 @@ class BM25Index:
     def holds(self, term_id: int, passages: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """For each of ``passages``, whether it contains the term ``term_id``."""
         return self._lookup(term_id, passages)[1]
+
+    def passages_holding(self, terms: Iterable[str], limit: int) -> list[int]:
+        """The passages holding one of ``terms``, in order, the first ``limit`` of them at most."""
+        ids = self.term_ids(list(terms))
+        rows = [self._indices[self._indptr[i] : self._indptr[i + 1]][:limit] for i in ids]
+        if not rows:
+            return []
+        found: list[int] = np.unique(np.concatenate(rows))[:limit].tolist()
+        return found
 
     def adjacent(self, first: str, second: str, limit: int = ADJACENCY_LOOKS) -> bool:
         """Whether some passage has the term ``first`` right before ``second`` (stop words aside).
