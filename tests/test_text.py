@@ -183,6 +183,9 @@ PLAIN_OR_NOT = [
     "The vote was close. The U.S. Army came. They went.",
     "Go to No. 5 now. Then stop.",
     "Sales rose by a. Then fell.",
+    "He chose plan b. Then he left.",
+    "Pick a. Or pick b.",  # a list: pysbd keeps it whole
+    "It cost a. Then I left. See a. Then b.",
     "That is how it is. Nobody likes it. It came in may. Then it went.",
     "That is how it is. I know. Ask me. I'm sure.",
     "Call the dr. Smith will come. Read no. Five is fine.",
@@ -194,6 +197,25 @@ PLAIN_OR_NOT = [
 def test_the_quick_path_for_plain_prose_splits_as_pysbd_does(text: str) -> None:
     plain = text_module._plain_sentences(text)
 
+    assert plain is None or plain == text_module._pysbd_sentences(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "quick"),
+    [
+        ("He chose plan b. Then he left.", True),  # one lower-case letter: no initial, no list
+        ("Take vitamin a. It helps.", True),
+        ("Pick a. Or pick b.", False),  # two letters with periods may be a list: pysbd decides
+        ("Roe v. Wade was decided. It stood.", False),  # "v." keeps its period
+        ("He met J. Smith. Then he left.", False),  # a capital may be an initial
+    ],
+)
+def test_a_sentence_ending_in_one_lower_case_letter_takes_the_quick_path_when_no_list_can_be(
+    text: str, quick: bool
+) -> None:
+    plain = text_module._plain_sentences(text)
+
+    assert (plain is not None) is quick
     assert plain is None or plain == text_module._pysbd_sentences(text)
 
 

@@ -119,6 +119,7 @@ _KEPT_PERIOD_ABBREVIATIONS = frozenset(English.Abbreviation.PREPOSITIVE_ABBREVIA
     English.Abbreviation.NUMBER_ABBREVIATIONS
 )
 _I_RE = re.compile(r"I\b")
+_SINGLE_LETTER_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]\.")
 _PYSBD_ONLY_CHARACTERS = frozenset("\"'()[]{}\n\t")
 _PLAIN_BOUNDARY_RE = re.compile(r"(?<=[a-z][.!?]) (?=[A-Z])")
 _LEMMA_TABLES: tuple[Mapping[str, Mapping[str, tuple[str, ...]]], ...] | None = None
@@ -146,7 +147,11 @@ def _plain_sentences(text: str) -> list[str] | None:
     pysbd costs milliseconds a paragraph, which is most of a search over a large knowledge base.
     Plain prose (ASCII, no quotation marks or brackets, every sentence ending in a lower-case word
     that is not an abbreviation whose period pysbd keeps, followed by a capital) splits the same way
-    with one regex; anything else goes to pysbd. Tests check the two agree wherever this path answers.
+    with one regex; anything else goes to pysbd. A sentence may end in one lower-case letter ("plan
+    b.") when it is the only letter with a period in the text: no initial, and no list for pysbd to
+    keep whole. (The generated text of ``benchmarks/speed.py`` ends a sentence of one paragraph in
+    sixteen with "a.", and each such paragraph cost a millisecond in pysbd.) Tests check the two agree
+    wherever this path answers.
     """
     if not text.isascii() or any(c in text for c in _PYSBD_ONLY_CHARACTERS):
         return None
@@ -158,8 +163,13 @@ def _plain_sentences(text: str) -> list[str] | None:
             return None
         if ends:
             last = body.rsplit(" ", 1)[-1]
-            # A single letter may be an initial or an item of a list ("a. b."): pysbd decides.
-            if len(last) < 2 or not (last.isalpha() and last.islower()):
+            # A single letter may be an initial or an item of a list ("a. b."): pysbd decides, unless
+            # it is a lower-case letter (no initial) and the only letter with a period in the text
+            # (no list): "plan b. Then ..." ends a sentence for pysbd too.
+            if len(last) == 1 and last.islower() and last not in _ABBREVIATIONS:
+                if len(_SINGLE_LETTER_RE.findall(text)) > 1:
+                    return None
+            elif len(last) < 2 or not (last.isalpha() and last.islower()):
                 return None
             following = parts[index + 1] if index + 1 < len(parts) else ""
             if last in _ABBREVIATIONS and (last in _KEPT_PERIOD_ABBREVIATIONS or _I_RE.match(following)):
