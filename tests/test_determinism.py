@@ -26,6 +26,9 @@ QUESTIONS = [
     "deportaions numbers in cali vs arizona",
     "hoolds relase dates",
     "who is the governor of california",
+    "what did ICE say about bacas decision",  # reported speech
+    "how many ppl did arpaio's jail deport",  # a number in a sentence about what is asked
+    "who said the change came from the ag's directive",
 ]
 
 
@@ -61,7 +64,8 @@ def knowledge_base() -> KnowledgeBase:
 
 CHAT = st.sampled_from(
     "ppl wut w/ b/c 20k $5m gonna wont cant im tbh rn cops feds cali dept sued suing let go "
-    "jail stance newspaper newman harris the AG quotes said say ICE L.A. 🤔 ‽ é ß ﬁ \u200b \x00 '".split()
+    "jail stance newspaper newman harris the AG quotes said say ICE L.A. 🤔 ‽ é ß ﬁ \u200b \x00 ' "
+    "did does what how many respond react obama arpaio directive who".split()
 )
 QUESTION_TEXT = st.one_of(
     st.text(max_size=300),
