@@ -484,10 +484,10 @@ class KnowledgeBase:
         if subject is None:
             return False
         terms = {t.term for t in self.analyse(subject) if t.known and t.term}
-        holding = self.index.passages_holding(terms, SCAN_LIMIT + 1)
-        if not terms or len(holding) > SCAN_LIMIT:
+        if not terms:
             return False
-        return never_heard(terms, (self.passages[i] for i in holding))
+        holding = self.index.passages_holding(terms, SCAN_LIMIT + 1)
+        return len(holding) <= SCAN_LIMIT and never_heard(terms, (self.passages[i] for i in holding))
 
     @staticmethod
     def _asks_for_gist(question: str, terms: Sequence[QueryTerm]) -> bool:
