@@ -134,7 +134,7 @@ def asks_for_quantity(question: str) -> bool:
 # one whose question words weigh at least this share of what the passage's best sentence holds. "How
 # many people did Arpaio's jail deport" finds "deported through his jail than through Sheriff Arpaio's
 # jail" (no number) and, in the same paragraph, "the approximately 20,000 *people* who were held
-# beyond their release date" (a tenth of the question's weight): the article does not give the count.
+# beyond their release date" (0.30 of what the best sentence holds): the article does not give the count.
 # Measured on the article's thirty-six development sets and the off-topic set: 23 more near-topic
 # questions declined, no answerable one (each of the 74 answered right holds its number in the best
 # sentence itself); the declined ones hold a number at 0.30 of the best sentence or less. On SQuAD
