@@ -268,6 +268,20 @@ async def test_an_uncovered_question_gets_a_friendly_no_answer(
     assert [b["label"] for b in buttons(reply)] == ["Helpful", "Not helpful"]
 
 
+async def test_asking_what_someone_the_article_never_quotes_said_gets_the_reason(
+    fake_discord: FakeDiscord, run_bot: BotRunner
+) -> None:
+    fake = fake_discord
+    async with run_bot(await make_bot(fake)):
+        await fake.send_message(fake.help_channel, fake.user, "what did ICE say about bacas decision??")
+        reply = await fake.wait_for_message(fake.help_channel)
+    embed = only_embed(reply)
+    assert embed["description"] == (
+        "The article mentions *ICE*, but doesn't report any statement or response from *ICE*."
+    )
+    assert not embed.get("fields")
+
+
 async def test_mentions_in_a_question_never_ping(fake_discord: FakeDiscord, run_bot: BotRunner) -> None:
     fake = fake_discord
     text = (

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from bot.replies.embeds import NOT_COVERED, answer_embed
+from bot.replies.plain import format_result
 from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.knowledge_base import KnowledgeBase
 from bot.retrieval.passages import build_passages
@@ -33,6 +37,18 @@ def test_asking_what_someone_the_article_never_reports_speaking_said_is_declined
 
     assert not result.answered
     assert result.hits == () and result.quotes == ()
+
+
+def test_the_member_is_told_why_and_the_json_names_who(knowledge_base: KnowledgeBase) -> None:
+    result = knowledge_base.search("what did ICE say about baca's decision?")
+
+    why = "The article mentions *ICE*, but doesn't report any statement or response from *ICE*."
+    assert format_result(result) == why
+    assert answer_embed(result).description == why
+    payload = json.loads(json.dumps(result.to_json()))
+    assert payload["answered"] is False and payload["unheard"] == ["ice"]
+    assert "unheard" not in knowledge_base.search("what did newman say").to_json()
+    assert answer_embed(knowledge_base.search("what is the capital of france")).description == NOT_COVERED
 
 
 @pytest.mark.parametrize(

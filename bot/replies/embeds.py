@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.replies.notes import answer_notes
+from bot.replies.notes import answer_notes, unheard_note
 from bot.retrieval.documents import Document, format_date
 from bot.retrieval.knowledge_base import Hit, SearchResult
 from bot.retrieval.live import KnowledgeSnapshot, RefreshOutcome
@@ -155,7 +155,7 @@ def answer_embed(
 ) -> discord.Embed:
     """One page of an answer: its first passage in the description, the next ones as fields."""
     if not result.answered:
-        return no_answer_embed(result.question)
+        return no_answer_embed(result.question, unheard_note(result, escape))
     pages = page_count(result, per_page)
     page = max(0, min(page, pages - 1))
     hits = result.hits[page * per_page : (page + 1) * per_page]
@@ -181,11 +181,12 @@ def answer_embed(
     return fit(embed)
 
 
-def no_answer_embed(question: str) -> discord.Embed:
-    """The friendly "not covered" answer, never a random passage."""
+def no_answer_embed(question: str, reason: str | None = None) -> discord.Embed:
+    """The friendly "not covered" answer, never a random passage; ``reason`` says why, when the
+    knowledge base knows ("The article mentions *ICE*, but doesn't report ... from *ICE*.")."""
     embed = discord.Embed(
         title=question_title(question),
-        description=NOT_COVERED,
+        description=clip(reason, DESCRIPTION_LIMIT) if reason else NOT_COVERED,
         colour=NO_ANSWER_COLOUR,
     )
     return embed

@@ -52,3 +52,12 @@ def answer_notes(result: SearchResult, escape: Callable[[str], str] = lambda tex
         else:
             notes.append(f"{lacking_text}.")
     return notes
+
+
+def unheard_note(result: SearchResult, escape: Callable[[str], str] = lambda text: text) -> str | None:
+    """Why a question asking for someone's words was declined, when that was the reason: "The
+    article mentions *ICE*, but doesn't report any statement or response from *ICE*."; else None."""
+    if result.answered or not result.unheard:
+        return None
+    names = _listed([as_written(word, result.question) for word in result.unheard], escape, "or")
+    return f"The article mentions {names}, but doesn't report any statement or response from {names}."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.replies.notes import answer_notes
+from bot.replies.notes import answer_notes, unheard_note
 from bot.retrieval.knowledge_base import Hit, SearchResult
 
 NOT_COVERED = (
@@ -40,6 +40,6 @@ def format_hit(number: int, hit: Hit, width: int = 88) -> str:
 def format_result(result: SearchResult) -> str:
     """The whole answer to one question, as printed by ``python -m bot ask``."""
     if not result.answered:
-        return NOT_COVERED
+        return unheard_note(result) or NOT_COVERED
     notes = "".join(f"{note}\n\n" for note in answer_notes(result))
     return notes + "\n\n".join(format_hit(i, hit) for i, hit in enumerate(result.hits, start=1))

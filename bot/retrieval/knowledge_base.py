@@ -179,6 +179,9 @@ class SearchResult:
     quotes: tuple[Quote, ...] = ()
     # Words of the question the answer was found by, as written (for "here is what it says about").
     matched: tuple[str, ...] = ()
+    # Names a declined question asked the words or response of, which the article never reports
+    # speaking ("what did ICE say": ("ice",)).
+    unheard: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The result as printed by ``ask --json`` (the documented contract)."""
@@ -189,6 +192,8 @@ class SearchResult:
             "unmatched": list(self.unmatched),
             "elapsed_ms": round(self.elapsed_ms, 3),
         }
+        if self.unheard:
+            payload["unheard"] = list(self.unheard)
         if self.quotes:
             payload["quotes"] = [
                 {"speaker": q.speaker, "text": q.text, "citation": str(q.citation), "paragraph": q.paragraph}
@@ -441,8 +446,8 @@ class KnowledgeBase:
         cut = question[:MAX_QUERY_CHARS]
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
         # "What did ICE say": nobody by that name speaks in the article, whoever else the question names.
-        never_heard = self._never_heard(cut)
-        asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) and not never_heard else None
+        unheard = self._unheard(cut)
+        asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) and not unheard else None
         naming = asks_what_a_name_is(question)
         introducing = introduction_words(cut) if naming else frozenset()  # "what does NDLON stand for"
         dating = answer_types.asks_for_date(cut)
@@ -451,7 +456,7 @@ class KnowledgeBase:
             quotes, shown = self._quoted(asked, terms, speaker_quotes(asked, self.quotes, k, terms))
         elif k > 0 and self._asks_for_gist(cut, terms):
             shown = self._headlines(k)  # "what is this article about", "tl;dr?"
-        elif never_heard:
+        elif unheard:
             shown = []
         else:
             decided = _without_asking_words(terms, introducing)
@@ -474,20 +479,27 @@ class KnowledgeBase:
             asking |= answer_types.DATE_WORDS  # "which month": the kind of answer, not its topic
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
-        return SearchResult(question, bool(hits), hits, elapsed, unmatched, quotes, matched)
+        return SearchResult(
+            question, bool(hits), hits, elapsed, unmatched, quotes, matched, unheard if not hits else ()
+        )
 
-    def _never_heard(self, question: str) -> bool:
-        """True when ``question`` asks what someone said or how they responded, and names someone
-        the knowledge base never reports speaking (``reported_speech``). Only the passages holding
-        the subject's words are read, and none when they are more than ``SCAN_LIMIT``."""
+    def _unheard(self, question: str) -> tuple[str, ...]:
+        """When ``question`` asks what someone said or how they responded, and names someone the
+        knowledge base never reports speaking (``reported_speech``): the words naming them; else
+        none. Only the passages holding the subject's words are read, and none when they are more
+        than ``SCAN_LIMIT``."""
         subject = asked_subject(question)
         if subject is None:
-            return False
-        terms = {t.term for t in self.analyse(subject) if t.known and t.term}
+            return ()
+        read = [t for t in self.analyse(subject) if t.known and t.term]
+        terms = {t.term for t in read if t.term}
         if not terms:
-            return False
+            return ()
         holding = self.index.passages_holding(terms, SCAN_LIMIT + 1)
-        return len(holding) <= SCAN_LIMIT and never_heard(terms, (self.passages[i] for i in holding))
+        if len(holding) > SCAN_LIMIT:
+            return ()
+        names = never_heard(terms, (self.passages[i] for i in holding))
+        return tuple(dict.fromkeys(t.word for t in read if t.term in names))
 
     @staticmethod
     def _asks_for_gist(question: str, terms: Sequence[QueryTerm]) -> bool:

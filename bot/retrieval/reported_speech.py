@@ -96,12 +96,12 @@ class PassageSpeech:
         return cls(frozenset(names), frozenset(speaking))
 
 
-def never_heard(subject_terms: Collection[str], passages: Iterable[Passage]) -> bool:
-    """True when ``subject_terms`` (a question's subject, as index terms) include a name and no name
-    of them is reported speaking, in ``passages`` (those holding one of the terms: a term is a name
-    or speaks only where it stands). "ice or the feds" asks about ICE, and "federal" standing before a
-    reporting verb ("honor federal requests ..., the L.A. Times is reporting") does not make anyone
-    speak."""
+def never_heard(subject_terms: Collection[str], passages: Iterable[Passage]) -> frozenset[str]:
+    """The names among ``subject_terms`` (a question's subject, as index terms), when none of them is
+    reported speaking in ``passages`` (those holding one of the terms: a term is a name or speaks
+    only where it stands); empty otherwise. "ice or the feds" asks about ICE, and "federal" standing
+    before a reporting verb ("honor federal requests ..., the L.A. Times is reporting") does not make
+    anyone speak."""
     subject = frozenset(subject_terms)
     names: set[str] = set()
     speaking: set[str] = set()
@@ -110,8 +110,8 @@ def never_heard(subject_terms: Collection[str], passages: Iterable[Passage]) -> 
         names |= speech.names & subject
         speaking |= speech.speaking & subject
         if names & speaking:
-            return False
-    return bool(names)
+            return frozenset()
+    return frozenset(names)
 
 
 def asked_subject(question: str) -> str | None:
