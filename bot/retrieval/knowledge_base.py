@@ -6,7 +6,7 @@ import bisect
 import itertools
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -491,15 +491,15 @@ class KnowledgeBase:
         subject = asked_subject(question)
         if subject is None:
             return ()
-        read = [t for t in self.analyse(subject) if t.known and t.term]
-        terms = {t.term for t in read if t.term}
+        read = [(t.word, t.term) for t in self.analyse(subject) if t.known and t.term is not None]
+        terms = {term for _, term in read}
         if not terms:
             return ()
         holding = self.index.passages_holding(terms, SCAN_LIMIT + 1)
         if len(holding) > SCAN_LIMIT:
             return ()
         names = never_heard(terms, (self.passages[i] for i in holding))
-        return tuple(dict.fromkeys(t.word for t in read if t.term in names))
+        return tuple(dict.fromkeys(word for word, term in read if term in names))
 
     @staticmethod
     def _asks_for_gist(question: str, terms: Sequence[QueryTerm]) -> bool:
@@ -596,14 +596,11 @@ class KnowledgeBase:
     def _answering_sentences(self, shown: Sequence[int], terms: Sequence[QueryTerm]) -> Iterator[str]:
         """The sentences of the ``shown`` passages whose question words weigh at least
         ``answer_types.ANSWER_SENTENCE_SHARE`` of what the passage's best sentence holds."""
-        weights = {t.term: t.weight for t in terms if t.term is not None}
+        weights = _term_weights(terms)
         for i in shown:
-            scored = [
-                (sum(w for term, w in weights.items() if term in found), sentence)
-                for sentence, found in self.passages[i].sentence_terms
-            ]
-            best = max(score for score, _ in scored)
-            yield from (s for score, s in scored if score >= answer_types.ANSWER_SENTENCE_SHARE * best)
+            scored = _sentence_scores(self.passages[i], weights)
+            best = max(score for _, score in scored)
+            yield from (s for s, score in scored if score >= answer_types.ANSWER_SENTENCE_SHARE * best)
 
     def _held_by_each(
         self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
@@ -633,12 +630,24 @@ class KnowledgeBase:
             )
             if quoted is not None:
                 return quoted
-        weights = {t.term: t.weight for t in terms if t.term is not None}
-        for sentence, found in passage.sentence_terms:
-            score = sum(w for term, w in weights.items() if term in found)
+        for sentence, score in _sentence_scores(passage, _term_weights(terms)):
             if score > best_score:
                 best, best_score = sentence, score
         return best
+
+
+def _term_weights(terms: Iterable[QueryTerm]) -> dict[str, float]:
+    """The weight of each index term of a question's ``terms``."""
+    return {t.term: t.weight for t in terms if t.term is not None}
+
+
+def _sentence_scores(passage: Passage, weights: Mapping[str, float]) -> list[tuple[str, float]]:
+    """Each sentence of ``passage`` with what the question's terms it holds weigh (``weights``), as
+    the best sentence and the sentences that may hold an answer are chosen."""
+    return [
+        (sentence, sum(w for term, w in weights.items() if term in found))
+        for sentence, found in passage.sentence_terms
+    ]
 
 
 def bm25_factors(terms: Sequence[QueryTerm]) -> dict[str, float]:

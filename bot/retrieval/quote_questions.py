@@ -139,18 +139,13 @@ def _only_names_a_thing_of(every: Sequence[str], own: set[str]) -> bool:
 
 def _qualifies_a_noun(following: Sequence[str]) -> bool:
     """True when ``following`` (the words after a name) reaches a verb of saying through a noun."""
-    for word in following:
+    for position, word in enumerate(following):
         if word in _SAYING_VERBS:
             return False  # Reached before any noun: the name itself is the subject.
         lemmas = word_lemmas(word)
         if word not in STOP_WORDS and word not in ASKING_WORDS and "NOUN" in lemmas and "ADV" not in lemmas:
-            return word not in _PERSON_NOUNS and _saying_follows(following, word)
+            return word not in _PERSON_NOUNS and any(w in _SAYING_VERBS for w in following[position + 1 :])
     return False
-
-
-def _saying_follows(following: Sequence[str], noun: str) -> bool:
-    """True when a verb of saying follows ``noun`` within ``following``."""
-    return any(w in _SAYING_VERBS for w in following[following.index(noun) + 1 :])
 
 
 def _names_role(present: set[str], names: set[str], role: str) -> bool:

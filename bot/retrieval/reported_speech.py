@@ -84,8 +84,10 @@ class PassageSpeech:
         names: set[str] = set()
         speaking: set[str] = set()
         for match in _CAPITALISED_RE.finditer(text):
-            before = text[: match.start()].rstrip()
-            if before and before[-1] not in _OPENERS:
+            before = match.start() - 1
+            while before >= 0 and text[before].isspace():
+                before -= 1  # Back over the spaces only: copying the text before each capital was quadratic.
+            if before >= 0 and text[before] not in _OPENERS:
                 names.update(t for _, t in search_words(match.group(0)))
         for match in _REPORTING_RE.finditer(text):
             words = search_words(text[max(0, match.start() - _REACH) : match.start()])
