@@ -273,6 +273,47 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
     assert result.hits == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "passage_id"),
+    [
+        ("whats the sheriffs name again i forgot", "la-sheriff-immigration-holds:p1"),
+        ("who wrote this, i cant find the name of the author", "la-sheriff-immigration-holds:byline"),
+        (
+            "what word does newman use for bacas opposition to the trust act",
+            "la-sheriff-immigration-holds:p7",
+        ),
+        ("i cant remember, what did they call the holds in the lawsuit", "la-sheriff-immigration-holds:p8"),
+    ],
+)
+def test_words_that_only_phrase_a_question_neither_decline_it_nor_are_reported_missing(
+    knowledge_base: KnowledgeBase, question: str, passage_id: str
+) -> None:
+    # "name", "word", "call", "forgot", "find" and "cannot" are not in the article; they ask for a
+    # name or a wording, or say how the member came to ask.
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.hits[0].passage.passage_id == passage_id
+    assert result.unmatched == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("whats a good name for my dog", ("good", "dog")),
+        ("i forgot my password how do i reset it", ("password", "reset")),
+        ("cant find my keys anywhere lol", ("keys", "anywhere")),
+    ],
+)
+def test_questions_about_something_else_phrased_the_same_way_are_still_declined(
+    knowledge_base: KnowledgeBase, question: str, missing: tuple[str, ...]
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert not result.answered
+    assert result.unmatched == missing
+
+
 def test_an_off_topic_question_linked_by_a_common_word_is_declined_naming_what_the_article_lacks(
     knowledge_base: KnowledgeBase,
 ) -> None:
