@@ -94,6 +94,26 @@ def test_a_quoted_person_is_found_by_name_or_role(
     assert {h.passage.paragraph for h in result.hits} == {q.paragraph for q in result.quotes}
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what reason did the AG give for letting each sheriff decide",
+        "what justification did kamala harris offer",
+        "whats harris’s reasoning on the holds",
+    ],
+)
+def test_a_reason_a_quoted_person_gave_is_answered_with_their_words(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # Her reason is in her quotation ("In the interest of public safety"), paragraph 4; paragraph 3
+    # says what prompted Baca's change.
+    result = knowledge_base.search(question)
+
+    assert [q.speaker for q in result.quotes] == ["Kamala Harris"]
+    assert result.hits[0].passage.paragraph == 4
+    assert result.hits[0].best_sentence.startswith('"In the interest of public safety')
+
+
 def test_the_speakers_words_rank_their_quotations(knowledge_base: KnowledgeBase) -> None:
     result = knowledge_base.search("what did newman say about the trust act")
 
@@ -136,6 +156,8 @@ def test_quotations_are_ranked_by_other_words_for_the_questions_words(
         "what did the ag directive actually say",  # the directive speaks, reported in other words
         "does harris's memo say cops have to comply",
         "what did the AG's legal directive say abt whose call it is",
+        "what reason did the spokesman give for the change",  # reported, not quoted
+        "give me one reason baca changed his mind",  # nobody quoted is named
     ],
 )
 def test_questions_about_people_not_quoted_or_not_asking_for_words_are_searched_as_usual(
