@@ -29,6 +29,7 @@ QUESTIONS = [
     "what did ICE say about bacas decision",  # reported speech
     "how many ppl did arpaio's jail deport",  # a number in a sentence about what is asked
     "who said the change came from the ag's directive",
+    "hwo many ppl whcih paper",  # function words typed wrong: "hwo" is one edit from "how" and "who"
 ]
 
 

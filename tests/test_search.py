@@ -314,6 +314,35 @@ def test_questions_about_something_else_phrased_the_same_way_are_still_declined(
     assert result.unmatched == missing
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("waht did the sherif decide", "what did the sherif decide"),
+        ("hwo many ppl does la send to ice", "how many ppl does la send to ice"),
+        ("whta is ndlon", "what is ndlon"),  # asks what a name is: the introduction
+        ("who sued baca becuase of the holds", "who sued baca because of the holds"),
+        ("Whcih paper reported it", "which paper reported it"),
+        ("how mnay immigrants get sent to ice evry year", "how many immigrants get sent to ice every year"),
+    ],
+)
+def test_a_question_with_a_function_word_typed_wrong_is_answered_as_if_typed_right(
+    knowledge_base: KnowledgeBase, typed: str, meant: str
+) -> None:
+    result = knowledge_base.search(typed)
+    expected = knowledge_base.search(meant)
+
+    assert result.answered
+    assert [h.passage.passage_id for h in result.hits] == [h.passage.passage_id for h in expected.hits]
+    assert result.unmatched == expected.unmatched == ()
+    assert result.question == typed  # the member's words, as asked
+
+
+def test_a_name_one_letter_from_a_function_word_is_left_as_written(knowledge_base: KnowledgeBase) -> None:
+    assert knowledge_base.reader.respelled("hwo sued baca") == "how sued baca"
+    assert knowledge_base.reader.respelled("did Hwo sue baca") == "did Hwo sue baca"  # capitalised: a name
+    assert knowledge_base.reader.respelled("is the THSI report out") == "is the THSI report out"
+
+
 def test_an_off_topic_question_linked_by_a_common_word_is_declined_naming_what_the_article_lacks(
     knowledge_base: KnowledgeBase,
 ) -> None:

@@ -450,8 +450,11 @@ class KnowledgeBase:
         passages that hold them (``quote_questions``).
         """
         started = time.perf_counter()
+        asked_as = question
+        # "whta is ndlon": the function words meant, for every rule below that reads the question.
+        question = self.reader.respelled(question[:MAX_QUERY_CHARS])
         terms = self.analyse(question)
-        cut = question[:MAX_QUERY_CHARS]
+        cut = question
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
         # "What did ICE say": nobody by that name speaks in the article, whoever else the question names.
         unheard = self._unheard(cut)
@@ -488,7 +491,7 @@ class KnowledgeBase:
         unmatched = self._unmatched([t for t in terms if t.word not in asking], [i for i, _ in shown])
         matched = tuple(dict.fromkeys(t.word for t in terms if t.known and t.word not in asking))
         return SearchResult(
-            question, bool(hits), hits, elapsed, unmatched, quotes, matched, unheard if not hits else ()
+            asked_as, bool(hits), hits, elapsed, unmatched, quotes, matched, unheard if not hits else ()
         )
 
     def _unheard(self, question: str) -> tuple[str, ...]:
@@ -622,6 +625,7 @@ class KnowledgeBase:
 
     def rank(self, question: str, k: int) -> list[Passage]:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""
+        question = self.reader.respelled(question[:MAX_QUERY_CHARS])
         return [self.passages[i] for i, _ in self._ranked(question, self.analyse(question), k)]
 
     @staticmethod

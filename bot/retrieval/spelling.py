@@ -84,6 +84,40 @@ class Speller:
         return self._stems[best]
 
 
+class FunctionWords:
+    """The function word a typo was meant to be: "waht" -> "what", "hwo" -> "how", "whcih" -> "which".
+
+    Each function word is filed under itself and under every string one deletion from it (keeping
+    the first letter); a typo is looked up by itself and its own deletions, and what is found is kept
+    when it is within one edit of the typo (a shared deletion can be two edits apart). Of several
+    (``"hwo"``: "how" and "who"), the one ``rank`` puts highest is taken, then the first in
+    alphabetical order: the same typo reads the same in every process.
+    """
+
+    def __init__(self, words: Iterable[str], rank: Callable[[str], float]) -> None:
+        filed: dict[str, list[str]] = {}
+        for word in sorted(set(words)):
+            for key in {word, *_deletions(word)}:
+                filed.setdefault(key, []).append(word)
+        self._filed = filed
+        self._rank = rank
+
+    def meant(self, typo: str) -> str | None:
+        """The function word ``typo`` is one edit from (the first letter kept), or None."""
+        found = {
+            word
+            for key in {typo, *_deletions(typo)}
+            for word in self._filed.get(key, ())
+            if word != typo and word[0] == typo[0] and within_one_edit(word, typo)
+        }
+        return min(found, key=lambda word: (-self._rank(word), word)) if found else None
+
+
+def _deletions(word: str) -> set[str]:
+    """``word`` less one of its letters after the first."""
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word))}
+
+
 def _one_edit(word: str) -> set[str]:
     """Every string one edit from ``word`` that keeps its first letter (Norvig's candidate set)."""
     head, tail = word[0], word[1:]
