@@ -252,11 +252,13 @@ class QuestionReader:
                 return word
             lower = word.lower()
             if lower not in read:
-                typo_of = function_word_typo(lower)
-                known = typo_of is not None and (
-                    term(lower) in self.index.vocabulary or self.speller.correct(lower) is not None
-                )
-                read[lower] = None if known else typo_of
+                # Most words are function words or the knowledge base's own: a look-up each.
+                if lower in STOP_WORDS or term(lower) in self.index.vocabulary:
+                    read[lower] = None
+                else:
+                    typo_of = function_word_typo(lower)
+                    known = typo_of is not None and self.speller.correct(lower) is not None
+                    read[lower] = None if known else typo_of
             return read[lower] or word
 
         return _TYPED_WORD_RE.sub(meant, question)
