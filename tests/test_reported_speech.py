@@ -28,6 +28,8 @@ def knowledge_base() -> KnowledgeBase:
         "did ice or the feds say anything back abt baca's decision",  # "federal" is no name
         "what did obama say about harris's directive",  # Harris is quoted, but Obama is asked about
         "did arpaio respond to being compared to baca lol",
+        "what reason did ICE give for the holds",  # a reason given is words too
+        "what explanation did the obama administration offer",
     ],
 )
 def test_asking_what_someone_the_article_never_reports_speaking_said_is_declined(
@@ -119,6 +121,8 @@ def test_a_name_in_more_passages_than_are_read_is_answered_as_usual(count: int, 
         ("did obama or the white house say anything", "obama or the white house"),
         ("When did Japan release a statement to tell Israelis to leave?", None),  # "to tell": no subject
         ("who is chris newman", None),
+        ("what reason did the feds give", "the feds"),
+        ("did ICE give the county money", None),  # giving, but no reason asked for
         ("", None),
     ],
 )

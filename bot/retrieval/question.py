@@ -196,7 +196,7 @@ def is_topic_word(word: str) -> bool:
 
 @cache
 def _function_words() -> FunctionWords:
-    """The function words a typo may stand for, commonest first: built on first use."""
+    """The function words a typo may stand for, ranked by English frequency: built on first use."""
     return FunctionWords((w for w in STOP_WORDS if len(w) >= FUNCTION_WORD_MIN_LENGTH and w.isalpha()), zipf)
 
 

@@ -51,6 +51,14 @@ _ASKED_SUBJECT_RE = re.compile(
     r"(?:say|said|says|respond|responded|react|reacted|tell|told|reply|replied)\b",
     re.IGNORECASE,
 )
+# "What reason did ICE give", "what explanation did the feds offer": a reason someone gave is their
+# words too (``quote_questions`` routes the same questions to a quoted person's quotations).
+_ASKED_REASON_RE = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would|could)\s+(?P<subject>[^?!.,;:]{1,60}?)\s+"
+    r"(?:give|gave|given|offer|offered|cite|cited|provide|provided)\b",
+    re.IGNORECASE,
+)
+_REASON_RE = re.compile(r"\b(?:reasons?|reasoning|justifications?|explanations?|rationale)\b", re.IGNORECASE)
 
 # Where the sentence naming a source after "according to" ends ("... the Transit Office. The Union
 # was not asked"); not after an initial ("L.A. Times").
@@ -119,4 +127,6 @@ def never_heard(subject_terms: Collection[str], passages: Iterable[Passage]) -> 
 def asked_subject(question: str) -> str | None:
     """Who ``question`` asks the words or response of ("what did *ICE* say"), as written; else None."""
     match = _ASKED_SUBJECT_RE.search(question)
+    if match is None and _REASON_RE.search(question):
+        match = _ASKED_REASON_RE.search(question)
     return match.group("subject") if match else None
