@@ -162,6 +162,10 @@ def test_a_quoted_chat_word_is_rewritten_inside_its_quotation_marks() -> None:
         ("da", ("district", "attorney")),
         ("ag", ("attorney", "general")),
         ("DA", ("district", "attorney")),
+        ("tues", ("tuesday",)),
+        ("oct", ("october",)),
+        ("dec", ("december",)),
+        ("shld", ("should",)),
     ],
 )
 def test_standard_words_of_chat_words(chat: str, standard: tuple[str, ...]) -> None:
@@ -169,7 +173,8 @@ def test_standard_words_of_chat_words(chat: str, standard: tuple[str, ...]) -> N
 
 
 @pytest.mark.parametrize(
-    "word", ["ice", "lapd", "immigrants", "police", "sheriff", "la", "gov", "well", "its", "the", ""]
+    "word",
+    ["ice", "lapd", "immigrants", "police", "sheriff", "la", "gov", "well", "its", "the", "wed", "may", ""],
 )
 def test_standard_and_ambiguous_words_have_no_standard_words(word: str) -> None:
     assert standard_words(word) == ()

@@ -343,6 +343,22 @@ def test_a_name_one_letter_from_a_function_word_is_left_as_written(knowledge_bas
     assert knowledge_base.reader.respelled("is the THSI report out") == "is the THSI report out"
 
 
+@pytest.mark.parametrize(
+    ("question", "passage_id"),
+    [
+        ("was the lawsuit filed in oct", "la-sheriff-immigration-holds:p8"),  # "In October"
+        ("what day was this posted, dec 5?", "la-sheriff-immigration-holds:byline"),
+    ],
+)
+def test_short_forms_of_months_and_weekdays_find_the_dates_they_name(
+    knowledge_base: KnowledgeBase, question: str, passage_id: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.passage_id == passage_id
+    assert result.unmatched == ()
+
+
 def test_an_off_topic_question_linked_by_a_common_word_is_declined_naming_what_the_article_lacks(
     knowledge_base: KnowledgeBase,
 ) -> None:
