@@ -84,6 +84,11 @@ def test_a_chat_question_reads_as_standard_english() -> None:
     )
 
 
+def test_at_the_time_is_read_as_then() -> None:
+    assert rewrite("what office did harris hold at the time") == "what office did harris hold then"
+    assert rewrite("who was the AG back then") == "who was the AG then"
+
+
 def test_curly_apostrophes_are_read_like_straight_ones() -> None:
     assert rewrite("they’re sayin it won’t") == "they are sayin it will not"
 
