@@ -283,6 +283,7 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
             "la-sheriff-immigration-holds:p7",
         ),
         ("i cant remember, what did they call the holds in the lawsuit", "la-sheriff-immigration-holds:p8"),
+        ("what type of offenders is this about", "la-sheriff-immigration-holds:headline"),
     ],
 )
 def test_words_that_only_phrase_a_question_neither_decline_it_nor_are_reported_missing(
