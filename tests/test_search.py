@@ -130,6 +130,9 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("whos the sheriff theyre talkin abt", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("what is the name of the sheriff", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("whats the sheriffs name again", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("who even is the sheriff in this lol", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("whats bacas last name", "Los Angeles County Sheriff Lee Baca said Wednesday"),  # not "First and"
+        ("whats harris's first name", "California Atty. Gen. Kamala Harris"),
     ],
 )
 def test_asking_who_someone_is_shows_where_the_article_introduces_them(
@@ -197,6 +200,8 @@ def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> 
         ("what does 'detainer' mean?", True),
         ("whos newman", True),
         ("whats ndlon", True),
+        ("who even is newman", True),
+        ("what exactly is secure communities", True),
         ("which sheriff is it about", True),
         ("which day did he say it", False),  # a date question
         ("whatsoever happened", False),
