@@ -303,6 +303,14 @@ def test_words_that_only_phrase_a_question_neither_decline_it_nor_are_reported_m
     assert result.unmatched == ()
 
 
+def test_a_word_asking_for_a_role_does_not_count_against_the_question(knowledge_base: KnowledgeBase) -> None:
+    # "job" asks what Harris does; "governor" is what the article does not say she is.
+    result = knowledge_base.search("is harris the governor or whats her actual job")
+
+    assert result.hits[0].passage.paragraph == 4  # "California Attorney General Kamala Harris"
+    assert result.unmatched == ("governor",)
+
+
 @pytest.mark.parametrize(
     ("question", "missing"),
     [
