@@ -367,6 +367,8 @@ def test_a_name_one_letter_from_a_function_word_is_left_as_written(knowledge_bas
         # The bundled synonyms file reads "publication" as the outlets the article names; the
         # byline's label "publication" no longer wins a question about whom Newman spoke to.
         ("which publication did newman speak to", "la-sheriff-immigration-holds:p6"),
+        # and "claim" and "argument" as the lawsuit's "alleges"
+        ("whats the main argument of the suit", "la-sheriff-immigration-holds:p8"),
     ],
 )
 def test_short_forms_and_other_words_find_what_they_name(
