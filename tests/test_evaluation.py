@@ -208,11 +208,11 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
     knowledge_base: KnowledgeBase, chat_set: int, plain_set: int
 ) -> None:
     # Written from the article alone before each phase of four rounds (and pairs after some phases).
-    # Measured on this version: chat hit@1 0.929, 0.857, 0.857, 0.857, 0.857, 0.943, 0.871, 0.814,
-    # 0.900, 0.771, 0.857, 0.857, 0.814, 0.814, 0.843, 0.886; hit@3 0.971, 1.000, 1.000, 0.943, 0.957,
-    # 0.986, 0.986, 0.900, 0.971, 0.943, 0.971, 0.943, 0.900, 0.929, 0.929, 0.971; plain hit@1 0.917,
-    # 0.896, 0.896, 0.875, 0.917, 0.938, 0.917, 0.896, 0.896, 0.917, 0.875, 0.938, 0.917, 0.833, 0.896,
-    # 0.958; hit@3 0.979, 1.000, 0.958, 0.938, 0.979, 1.000, 0.979, 0.958, 0.979, 0.958, 0.979, 0.958,
+    # Measured on this version: chat hit@1 0.929, 0.857, 0.857, 0.871, 0.857, 0.943, 0.886, 0.814,
+    # 0.900, 0.786, 0.871, 0.886, 0.857, 0.829, 0.843, 0.886; hit@3 0.971, 1.000, 1.000, 0.943, 0.957,
+    # 0.986, 0.986, 0.900, 0.986, 0.943, 0.971, 0.971, 0.929, 0.943, 0.929, 0.971; plain hit@1 0.958,
+    # 0.896, 0.917, 0.917, 0.917, 0.958, 0.917, 0.896, 0.896, 0.938, 0.896, 0.938, 0.979, 0.896, 0.917,
+    # 0.979; hit@3 0.979, 1.000, 0.958, 0.958, 0.979, 1.000, 0.979, 0.958, 0.979, 0.979, 0.979, 0.958,
     # 1.000, 0.979, 1.000, 1.000.
     # The floors sit a few questions below, so that a change that costs them is seen, not so that
     # noise fails.
@@ -224,8 +224,8 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
     )
 
     assert (chat.answerable, chat.unanswerable, plain.answerable, plain.unanswerable) == (70, 35, 48, 17)
-    assert chat.hit_at_1 >= 0.77 and plain.hit_at_1 >= 0.79
-    assert chat.hit_at_3 >= 0.88 and plain.hit_at_3 >= 0.89
+    assert chat.hit_at_1 >= 0.77 and plain.hit_at_1 >= 0.85
+    assert chat.hit_at_3 >= 0.88 and plain.hit_at_3 >= 0.92
     assert chat.wrongly_refused <= 3 and plain.wrongly_refused <= 2
     assert {kind: refused for kind, refused, _ in chat.refused_by_kind}["off-topic"] >= 12
 
