@@ -66,7 +66,8 @@ def knowledge_base() -> KnowledgeBase:
 CHAT = st.sampled_from(
     "ppl wut w/ b/c 20k $5m gonna wont cant im tbh rn cops feds cali dept sued suing let go "
     "jail stance newspaper newman harris the AG quotes said say ICE L.A. 🤔 ‽ é ß ﬁ \u200b \x00 ' "
-    "did does what how many respond react obama arpaio directive who".split()
+    "did does what how many respond react obama arpaio directive who waht hwo Whcih becuase thta "
+    "reason give first name at the time tues".split()
 )
 QUESTION_TEXT = st.one_of(
     st.text(max_size=300),
