@@ -44,12 +44,12 @@ _ASKS_FOR_WORDS_RE = re.compile(
 # 12 more right passages first, none lost; SQuAD unchanged (25 of its questions name a reason; no
 # quoted speaker is named in those asked this way). A question naming nobody quoted is searched as
 # any other ("what reason did the spokesman give").
-_REASON_NOUNS = "reason reasons reasoning justification justifications explanation explanations rationale"
-_GIVING_VERBS = "give gives gave given giving offer offers offered cite cites cited provide provides provided"
-_REASON_RE = re.compile(r"\b(?:" + "|".join(_REASON_NOUNS.split()) + r")\b", re.IGNORECASE)
-_GIVING_RE = re.compile(r"\b(?:" + "|".join(_GIVING_VERBS.split()) + r")\b", re.IGNORECASE)
+REASON_NOUNS = "reason reasons reasoning justification justifications explanation explanations rationale"
+GIVING_VERBS = "give gives gave given giving offer offers offered cite cites cited provide provides provided"
+_REASON_RE = re.compile(r"\b(?:" + "|".join(REASON_NOUNS.split()) + r")\b", re.IGNORECASE)
+_GIVING_RE = re.compile(r"\b(?:" + "|".join(GIVING_VERBS.split()) + r")\b", re.IGNORECASE)
 _THEIR_REASON_RE = re.compile(
-    r"(?:['\u2019]s|\bher|\bhis|\btheir)\s+(?:\w+\s+)?(?:" + "|".join(_REASON_NOUNS.split()) + r")\b",
+    r"(?:['\u2019]s|\bher|\bhis|\btheir)\s+(?:\w+\s+)?(?:" + "|".join(REASON_NOUNS.split()) + r")\b",
     re.IGNORECASE,
 )
 
@@ -60,7 +60,7 @@ ASKING_WORDS = frozenset(
     argued describe describes described call calls called comment comments commented mention mentions
     mentioned recommend recommends recommended write writes wrote quote quotes quoted quotation
     quotations words statement statements exact exactly anything something real really
-    {_REASON_NOUNS} {_GIVING_VERBS}
+    {REASON_NOUNS} {GIVING_VERBS}
     """.split()
 )
 

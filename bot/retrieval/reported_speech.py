@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage
+from bot.retrieval.quote_questions import GIVING_VERBS, REASON_NOUNS
 from bot.retrieval.text import search_words
 
 # How many words before a reporting verb may name who speaks.
@@ -55,10 +56,10 @@ _ASKED_SUBJECT_RE = re.compile(
 # words too (``quote_questions`` routes the same questions to a quoted person's quotations).
 _ASKED_REASON_RE = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would|could)\s+(?P<subject>[^?!.,;:]{1,60}?)\s+"
-    r"(?:give|gave|given|offer|offered|cite|cited|provide|provided)\b",
+    r"(?:" + "|".join(GIVING_VERBS.split()) + r")\b",
     re.IGNORECASE,
 )
-_REASON_RE = re.compile(r"\b(?:reasons?|reasoning|justifications?|explanations?|rationale)\b", re.IGNORECASE)
+_REASON_RE = re.compile(r"\b(?:" + "|".join(REASON_NOUNS.split()) + r")\b", re.IGNORECASE)
 
 # Where the sentence naming a source after "according to" ends ("... the Transit Office. The Union
 # was not asked"); not after an initial ("L.A. Times").
