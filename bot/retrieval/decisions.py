@@ -118,11 +118,14 @@ FRAME_VERBS = frozenset(
 # her actual *job*"; they ask in "who is" questions too) and "news", which points at the article as
 # "story" does ("where did this *news* come from"): 1 more right passage first and among those
 # shown, 2 fewer answerable questions refused, 12 fewer notes; nothing else changed, SQuAD unchanged.
-PHRASING_WORDS = frozenset(
+# Words asking for someone's role: they phrase any question, and in "what is Newman's *job*" they ask
+# what a name is (``knowledge_base._INTRODUCTION_WORDS``).
+ROLE_WORDS = frozenset("job jobs title titles role roles position".split())
+PHRASING_WORDS = ROLE_WORDS | frozenset(
     """
     name names term terms word words phrase call calls called calling use uses used using
     forget forgets forgot forgotten forgetting remember remembers remembered find finds found
-    type types job jobs title titles role roles position news
+    type types news
     """.split()
 )
 

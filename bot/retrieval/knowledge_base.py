@@ -19,6 +19,7 @@ from bot.retrieval.decisions import (
     ADVICE_UNKNOWN_WORDS,
     ANSWER_THRESHOLD,
     FRAME_VERBS,
+    ROLE_WORDS,
     SUPPORT_RATIO,
     UNCOUNTED_WORDS,
     UNKNOWN_WORDS,
@@ -113,9 +114,9 @@ _INTRODUCTION_RE = re.compile(
     r"|\b(?:stand(?:s)?|short)\s+for\b|\bmean(?:s)?\W*$|\bfull\s+names?\b|\babbreviat(?:e|es|ed)\b",
     re.IGNORECASE,
 )
-_INTRODUCTION_WORDS = frozenset(
+_INTRODUCTION_WORDS = ROLE_WORDS | frozenset(
     """
-    stand stands job jobs title titles role roles position occupation profession org
+    stand stands occupation profession org
     acronym acronyms abbreviation abbreviations initials short abbreviate abbreviates abbreviated
     group groups organization organisation
     """.split()
@@ -456,21 +457,25 @@ class KnowledgeBase:
         """
         started = time.perf_counter()
         asked_as = question
-        # "whta is ndlon": the function words meant, for every rule below that reads the question.
+        # Cut to ``MAX_QUERY_CHARS``, with the function words meant ("whta is ndlon"), for every rule
+        # below that reads the question.
         question = self.reader.respelled(question[:MAX_QUERY_CHARS])
         terms = self.analyse(question)
-        cut = question
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
         # "What did ICE say": nobody by that name speaks in the article, whoever else the question names.
-        unheard = self._unheard(cut)
-        asked = asked_speaker(cut, self.quotes) if k > 0 and asks_for_words(cut) and not unheard else None
+        unheard = self._unheard(question)
+        asked = (
+            asked_speaker(question, self.quotes)
+            if k > 0 and asks_for_words(question) and not unheard
+            else None
+        )
         naming = asks_what_a_name_is(question)
-        introducing = introduction_words(cut) if naming else frozenset()  # "what does NDLON stand for"
-        dating = answer_types.asks_for_date(cut)
+        introducing = introduction_words(question) if naming else frozenset()  # "what does NDLON stand for"
+        dating = answer_types.asks_for_date(question)
         quotes: tuple[Quote, ...] = ()
         if asked is not None:
             quotes, shown = self._quoted(asked, terms, speaker_quotes(asked, self.quotes, k, terms))
-        elif k > 0 and self._asks_for_gist(cut, terms):
+        elif k > 0 and self._asks_for_gist(question, terms):
             shown = self._headlines(k)  # "what is this article about", "tl;dr?"
         elif unheard:
             shown = []

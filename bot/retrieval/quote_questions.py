@@ -112,7 +112,12 @@ def asks_for_words(question: str) -> bool:
     the reason they gave ("what reason did Harris give", "whats harris's reasoning")."""
     if _ASKS_FOR_WORDS_RE.search(question) is not None or _THEIR_REASON_RE.search(question) is not None:
         return True
-    return _REASON_RE.search(question) is not None and _GIVING_RE.search(question) is not None
+    return names_a_reason(question) and _GIVING_RE.search(question) is not None
+
+
+def names_a_reason(question: str) -> bool:
+    """True when ``question`` has a word for a reason ("reason", "justification", "explanation")."""
+    return _REASON_RE.search(question) is not None
 
 
 def asked_speaker(question: str, quotes: QuoteIndex) -> QuoteQuestion | None:

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from bot.retrieval.passages import HEADER_PARAGRAPH, Passage
-from bot.retrieval.quote_questions import GIVING_VERBS, REASON_NOUNS
+from bot.retrieval.quote_questions import GIVING_VERBS, names_a_reason
 from bot.retrieval.text import search_words
 
 # How many words before a reporting verb may name who speaks.
@@ -59,7 +59,6 @@ _ASKED_REASON_RE = re.compile(
     r"(?:" + "|".join(GIVING_VERBS.split()) + r")\b",
     re.IGNORECASE,
 )
-_REASON_RE = re.compile(r"\b(?:" + "|".join(REASON_NOUNS.split()) + r")\b", re.IGNORECASE)
 
 # Where the sentence naming a source after "according to" ends ("... the Transit Office. The Union
 # was not asked"); not after an initial ("L.A. Times").
@@ -128,6 +127,6 @@ def never_heard(subject_terms: Collection[str], passages: Iterable[Passage]) -> 
 def asked_subject(question: str) -> str | None:
     """Who ``question`` asks the words or response of ("what did *ICE* say"), as written; else None."""
     match = _ASKED_SUBJECT_RE.search(question)
-    if match is None and _REASON_RE.search(question):
+    if match is None and names_a_reason(question):
         match = _ASKED_REASON_RE.search(question)
     return match.group("subject") if match else None
