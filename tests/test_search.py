@@ -267,6 +267,9 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         # A name English knows that its dictionary does not list: a language, a state.
         "how do you say monday in french",
         "how many counties does texas have",
+        # A phrase of the article's is one link, not two: its "release date", its "new version".
+        "when is the release date of the next zelda game",
+        "is the new version of minecraft out yet",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
@@ -276,6 +279,23 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
 
     assert not result.answered
     assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("is the trust act brand new or like a redo", 10),  # "A new version of the TRUST Act"
+        ("which program is that deportation stat abt", 5),  # "Secure Communities deportations"
+    ],
+)
+def test_a_name_the_question_shares_with_the_article_is_more_than_one_link(
+    knowledge_base: KnowledgeBase, question: str, paragraph: int
+) -> None:
+    # Unlike a common phrase ("release date"), a name and a phrase with a name in it count word by word.
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph == paragraph
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from bot.retrieval.decisions import (
     SUPPORT_RATIO,
     UNCOUNTED_WORDS,
     UNKNOWN_WORDS,
+    PassageLinks,
     asks_for_advice,
     is_off_topic,
 )
@@ -49,7 +50,7 @@ from bot.retrieval.ranking import K1, B, BM25Index
 from bot.retrieval.reported_speech import SCAN_LIMIT, asked_subject, never_heard
 from bot.retrieval.spelling import Speller
 from bot.retrieval.synonyms import Synonyms
-from bot.retrieval.text import encode_texts
+from bot.retrieval.text import capitalised_terms, encode_texts
 from bot.retrieval.word_family import WordFamilies
 
 DEFAULT_K = 3
@@ -625,13 +626,43 @@ class KnowledgeBase:
 
     def _held_by_each(
         self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
-    ) -> Iterator[set[str]]:
-        """For each candidate, the index terms of ``terms`` it holds; looked up on first use."""
+    ) -> Iterator[PassageLinks]:
+        """For each candidate, what it holds of ``terms``: their index terms, and the pairs of
+        question words side by side that it holds side by side in lower case (a phrase of its own,
+        not a name). Looked up on first use."""
         vocabulary = self.index.vocabulary
         indices = np.asarray([i for i, _ in candidates], dtype=np.int64)
         holds = {t.term: self.index.holds(vocabulary[t.term], indices) for t in terms if t.term is not None}
-        for j in range(indices.size):
-            yield {term for term, held in holds.items() if held[j]}
+        pairs = [
+            (first, second)
+            for first, second in itertools.pairwise(terms)
+            if first.known and second.known and first.word != second.word
+            if " " not in first.word + second.word  # not a phrase already ("let go")
+        ]
+        for j, i in enumerate(indices.tolist()):
+            held = {term for term, passage_holds in holds.items() if passage_holds[j]}
+            both_held = [(a, b) for a, b in pairs if a.term in held and b.term in held]
+            yield PassageLinks(held, self._phrases_held(i, both_held))
+
+    def _phrases_held(
+        self, i: int, pairs: Sequence[tuple[QueryTerm, QueryTerm]]
+    ) -> frozenset[tuple[str, str]]:
+        """The ``pairs`` of question words passage ``i`` holds side by side, neither written with a
+        capital there."""
+        if not pairs:
+            return frozenset()
+        sequence = self.index.sequence(i)
+        vocabulary = self.index.vocabulary
+        names: frozenset[str] | None = None
+        found = set()
+        for first, second in pairs:
+            a, b = vocabulary[str(first.term)], vocabulary[str(second.term)]
+            if not np.any((sequence[:-1] == a) & (sequence[1:] == b)):
+                continue
+            names = capitalised_terms(self.passages[i].text) if names is None else names
+            if first.term not in names and second.term not in names:
+                found.add((first.word, second.word))
+        return frozenset(found)
 
     def rank(self, question: str, k: int) -> list[Passage]:
         """The ``k`` best passages in answer order, without abstention or filtering (for evaluation)."""

@@ -371,6 +371,14 @@ def search_terms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def capitalised_terms(text: str) -> frozenset[str]:
+    """The terms of the words ``text`` writes with a capital: names ("TRUST Act", "Los Angeles"), and
+    the first word of a sentence."""
+    normalised = fold_accents(normalise(text))
+    tokens = (token for token in _written_tokens(normalised) if token[0].isupper())
+    return frozenset(chain.from_iterable(map(_token_term_tuple, tokens)))
+
+
 @lru_cache(maxsize=262144)
 def _token_term_tuple(token: str) -> tuple[str, ...]:
     """The terms of ``_token_terms(token)``, without their words."""
