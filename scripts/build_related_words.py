@@ -1,4 +1,4 @@
-"""Build ``bot/data/related_words.tsv.gz`` (related words) from the WordNet 3.0 database files.
+"""Build ``related_words.tsv.gz`` and ``place_and_time_names.txt`` (in ``bot/data``) from WordNet 3.0.
 
 Reads the files Debian's ``wordnet-base`` installs (``apt-get install -y wordnet-base``): data.*,
 index.* and *.exc under /usr/share/wordnet, in the format of wndb(5), and writes:
@@ -9,6 +9,10 @@ index.* and *.exc under /usr/share/wordnet, in the format of wndb(5), and writes
   spaces ("let go"); the parts of speech are WordNet's letters (n, v, a, r) the word has a kept sense
   in. The second holds WordNet's irregular forms, one per line, sorted: ``form<TAB>pos<TAB>base...``
   ("jailed" needs no line: the loader applies WordNet's suffix rules itself).
+- ``place_and_time_names.txt``: the names of places and of times, one per line, sorted, as people
+  type them ("arizona", "los angeles", "wednesday", "october"): words WordNet writes with a capital
+  in a sense of its noun.location or noun.time files, and in no sense in lower case ("china" is
+  porcelain, "march" a verb) nor as a person's name ("washington"). Stop words are left out.
 - ``WORDNET_LICENSE``: WordNet's license, which must accompany every copy of the data.
 
 Related words, in order of reliability: for each sense of the word (most frequent first, the parts
@@ -39,6 +43,7 @@ WORDNET_DIR = Path("/usr/share/wordnet")
 LICENSE_FILE = Path("/usr/share/doc/wordnet-base/copyright")
 OUT_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
 DATA_NAME = "related_words.tsv.gz"
+NAMES_NAME = "place_and_time_names.txt"
 LICENSE_NAME = "WORDNET_LICENSE"
 
 # Parts of speech in the order their senses are taken when a word has equally ranked senses in several.
@@ -66,6 +71,9 @@ HYPONYMS = frozenset({"~", "~i"})
 # A more general sense with more narrower senses than this is too general to stand for any of them:
 # "be", "act", "change", "move", "make" (jail -> "confine, detain" has 9).
 MAX_HYPONYMS = 25
+
+# WordNet's lexicographer files (lexnames(5)) of places, of times and of people.
+LOCATION_FILE, TIME_FILE, PERSON_FILE = 15, 28, 18
 
 # Adjectives may carry a syntactic marker: "galore(ip)".
 _MARKER_RE = re.compile(r"\((?:a|p|ip)\)$")
@@ -276,6 +284,30 @@ def build_lines(wordnet: Path) -> tuple[list[str], list[str]]:
     return related_lines, sorted(irregular_lines)
 
 
+def place_and_time_names(wordnet: Path) -> list[str]:
+    """The names of places and times (see the module's docstring), sorted."""
+    named: dict[str, set[int]] = defaultdict(set)  # name -> lexicographer files of its senses
+    written_lower: set[str] = set()
+    for pos, name in POS_FILES.items():
+        for line in _content_lines(wordnet / f"data.{name}"):
+            fields = line.split(" | ", 1)[0].split()
+            lexicographer_file, count = int(fields[1]), int(fields[3], 16)
+            for i in range(count):
+                word = _MARKER_RE.sub("", fields[4 + 2 * i])
+                if not _is_name(word):
+                    written_lower.add(word)
+                elif pos == "n":
+                    named[surface(word)].add(lexicographer_file)
+    return sorted(
+        word
+        for word, files in named.items()
+        if files & {LOCATION_FILE, TIME_FILE}
+        and PERSON_FILE not in files
+        and word.replace(" ", "_") not in written_lower
+        and _clean(word)
+    )
+
+
 def data_bytes(related_lines: Iterable[str], irregular_lines: Iterable[str]) -> bytes:
     """The data file's bytes: the two sections, gzipped without a time stamp."""
     text = "\n".join(related_lines) + "\n\n" + "\n".join(irregular_lines) + "\n"
@@ -292,16 +324,18 @@ def license_text(copyright_file: Path) -> str:
             break
         body.append("" if line.strip() == "." else line[1:])
     header = (
-        "The related words in related_words.tsv.gz are derived from WordNet 3.0\n"
-        "(https://wordnet.princeton.edu/), under the following license.\n\n"
+        "The related words in related_words.tsv.gz and the names in place_and_time_names.txt are\n"
+        "derived from WordNet 3.0 (https://wordnet.princeton.edu/), under the following license.\n\n"
     )
     return header + "\n".join(body).rstrip() + "\n"
 
 
 def build(wordnet: Path, copyright_file: Path, out: Path) -> None:
-    """Write the data file and the license notice into ``out``."""
+    """Write the data files and the license notice into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     (out / DATA_NAME).write_bytes(data_bytes(*build_lines(wordnet)))
+    names = "".join(f"{name}\n" for name in place_and_time_names(wordnet))
+    (out / NAMES_NAME).write_text(names, encoding="utf-8", newline="\n")
     (out / LICENSE_NAME).write_text(license_text(copyright_file), encoding="utf-8")
 
 

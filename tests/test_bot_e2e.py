@@ -337,7 +337,7 @@ async def test_a_chat_question_naming_what_the_article_lacks_says_so(
     fake = fake_discord
     async with run_bot(await make_bot(fake)):
         await fake.send_message(
-            fake.help_channel, fake.user, "wut does the governor of cali think abt this??"
+            fake.help_channel, fake.user, "wut does the governor of cali think abt the sheriffs decision??"
         )
         reply = await fake.wait_for_message(fake.help_channel)
 

@@ -24,15 +24,25 @@ def knowledge_base() -> KnowledgeBase:
 def test_a_word_the_article_never_mentions_is_named_with_what_it_does_say(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    result = knowledge_base.search("who is the governor of California?")
+    result = knowledge_base.search("does the governor of California agree with Baca?")
 
     assert result.answered
     assert result.unmatched == ("governor",)
     assert answer_notes(result) == [
-        "The article doesn't mention *governor*; here is what it says about *California*."
+        "The article doesn't mention *governor*; here is what it says about *California* and *Baca*."
     ]
     assert format_result(result).startswith("The article doesn't mention *governor*")
     assert answer_embed(result).description.startswith("The article doesn't mention *governor*")
+
+
+def test_a_question_sharing_only_a_place_with_the_article_is_declined_naming_what_it_lacks(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # "California" says where the question is set; "governor" is what it asks about.
+    result = knowledge_base.search("who is the governor of California?")
+
+    assert not result.answered
+    assert result.unmatched == ("governor",)
 
 
 def test_a_question_every_word_of_which_matches_has_no_note(knowledge_base: KnowledgeBase) -> None:

@@ -191,3 +191,5 @@ def test_build_is_deterministic_and_matches_the_shipped_data(tmp_path: Path) -> 
     # The shipped file is this build's output (compared unpacked: another zlib may pack differently).
     shipped = _data().joinpath(DATA_FILE).read_bytes()
     assert gzip.decompress(first) == gzip.decompress(shipped)
+    names = [(tmp_path / name / "place_and_time_names.txt").read_bytes() for name in ("first", "second")]
+    assert names[0] == names[1] == _data().joinpath("place_and_time_names.txt").read_bytes()

@@ -270,6 +270,10 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         # A phrase of the article's is one link, not two: its "release date", its "new version".
         "when is the release date of the next zelda game",
         "is the new version of minecraft out yet",
+        # A place or a time says where or when a question is set, not what it is about.
+        "what is the capital of arizona",
+        "whats the weather gonna be like monday",
+        "yo whats the best taco spot in los angeles rn",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
@@ -279,6 +283,24 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
 
     assert not result.answered
     assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "paragraph"),
+    [
+        ("which jail in arizona", 6),  # "Sheriff Arpaio's jail in Arizona"
+        ("whats the deal with arizona", 6),
+        ("what happened in october", 8),  # "In October, NDLON and other organizations filed a lawsuit"
+        ("what did harris say on tuesday about ice holds", 4),
+    ],
+)
+def test_questions_about_the_articles_places_and_times_are_answered(
+    knowledge_base: KnowledgeBase, question: str, paragraph: int
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph == paragraph
 
 
 @pytest.mark.parametrize(
