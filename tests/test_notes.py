@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.replies.embeds import DESCRIPTION_LIMIT, answer_embed, escape
-from bot.replies.notes import answer_notes, as_written
+from bot.replies.notes import answer_notes, as_phrases, as_written
 from bot.replies.plain import format_result
 from bot.retrieval.knowledge_base import KnowledgeBase
 from tests.samples import REPO_ROOT, copy_bundled
@@ -207,6 +207,34 @@ def test_words_are_named_as_the_member_wrote_them_and_escaped() -> None:
     assert escape("*a*") == "\\*a\\*"
 
 
+@pytest.mark.parametrize(
+    ("words", "question", "phrases"),
+    [
+        (
+            ["california", "trust", "act"],
+            "what does California think of the TRUST  Act?",
+            ["California", "TRUST Act"],
+        ),
+        (["lee", "baca", "county"], "is Lee Baca the county's man", ["Lee Baca", "county"]),
+        (["act", "trust"], "the TRUST Act", ["Act", "TRUST"]),  # side by side, but not in this order
+        (["farmers", "market"], "farmers at the market", ["farmers", "market"]),
+        ([], "anything", []),
+    ],
+)
+def test_words_the_question_writes_side_by_side_are_named_as_one(
+    words: list[str], question: str, phrases: list[str]
+) -> None:
+    assert as_phrases(words, question) == phrases
+
+
+def test_a_name_of_several_words_is_named_whole_in_a_note(knowledge_base: KnowledgeBase) -> None:
+    result = knowledge_base.search("what does the governor of California think of the TRUST Act?")
+
+    assert answer_notes(result) == [
+        "The article doesn't mention *governor*; here is what it says about *California* and *TRUST Act*."
+    ]
+
+
 def test_a_phrasal_verb_is_read_through_wordnet(tmp_path: Path) -> None:
     # The bundled synonyms say "let go => release" themselves; without them WordNet does.
     knowledge_base = KnowledgeBase.from_directory(copy_bundled(tmp_path / "knowledge"))
@@ -267,8 +295,8 @@ def test_words_that_phrase_the_question_are_not_reported_as_missing(
 def test_a_note_names_what_is_missing_with_or_and_what_is_there_with_and(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    result = knowledge_base.search("did the ndlon lawsuit win in court")
+    result = knowledge_base.search("did the lawsuit by ndlon win in court")
 
     assert answer_notes(result) == [
-        "The article doesn't mention *win* or *court*; here is what it says about *ndlon* and *lawsuit*."
+        "The article doesn't mention *win* or *court*; here is what it says about *lawsuit* and *ndlon*."
     ]

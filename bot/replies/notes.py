@@ -30,6 +30,22 @@ def as_written(word: str, question: str) -> str:
     return found.group() if found else word
 
 
+def as_phrases(words: Sequence[str], question: str) -> list[str]:
+    """``words`` as the question writes them, those it writes side by side (in this order) joined:
+    "TRUST Act" rather than "TRUST" and "Act", "farmers market" rather than "farmers" or "market"."""
+    phrases: list[str] = []
+    for word in words:
+        written = as_written(word, question)
+        if phrases:
+            together = r"\s+".join(map(re.escape, [*phrases[-1].split(), written]))
+            found = re.search(rf"(?<!\w){together}(?!\w)", question, re.IGNORECASE)
+            if found:
+                phrases[-1] = " ".join(found.group().split())
+                continue
+        phrases.append(written)
+    return phrases
+
+
 def answer_notes(result: SearchResult, escape: Callable[[str], str] = lambda text: text) -> list[str]:
     """The lines that introduce an answer; none for a plain answer or a refusal.
 
@@ -44,9 +60,9 @@ def answer_notes(result: SearchResult, escape: Callable[[str], str] = lambda tex
     if speakers:
         notes.append(f"Here is what {_listed(speakers, escape, 'and')} said in the article.")
     if result.unmatched:
-        lacking = [as_written(word, result.question) for word in result.unmatched]
+        lacking = as_phrases(result.unmatched, result.question)
         lacking_text = f"The article doesn't mention {_listed(lacking, escape)}"
-        about = [as_written(w, result.question) for w in result.matched if w not in result.unmatched]
+        about = as_phrases([w for w in result.matched if w not in result.unmatched], result.question)
         if about and not speakers:
             notes.append(f"{lacking_text}; here is what it says about {_listed(about, escape, 'and')}.")
         else:
