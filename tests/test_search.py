@@ -270,6 +270,8 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         # A phrase of the article's is one link, not two: its "release date", its "new version".
         "when is the release date of the next zelda game",
         "is the new version of minecraft out yet",
+        # Two words finding the same term are one link: "write an apology" and "letter".
+        "how do i write an apology letter to my gf lol",
         # A place or a time says where or when a question is set, not what it is about.
         "what is the capital of arizona",
         "whats the weather gonna be like monday",
