@@ -89,6 +89,44 @@ def test_at_the_time_is_read_as_then() -> None:
     assert rewrite("who was the AG back then") == "who was the AG then"
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("whyyy did baca change his policy", "why did baca change his policy"),
+        ("sooo who sued bacaaaa", "so who sued baca"),  # "baca": English knows neither spelling
+        ("thats sooooo coool", "that is so cool"),  # one letter or two, whichever English uses most
+        ("who sued baca lmaooo", "who sued baca lmao"),
+        ("wuuut", "wut"),  # then read as the chat spelling it is
+    ],
+)
+def test_a_letter_typed_over_and_over_is_read_once_or_twice(typed: str, read: str) -> None:
+    assert rewrite(typed) == read
+
+
+@pytest.mark.parametrize(
+    "kept", ["Who did King Charles III swear fealty to?", "What is PPP?", "AAA clubs", "Whyyy"]
+)
+def test_letters_repeated_in_a_word_with_capitals_are_left(kept: str) -> None:
+    # Roman numerals, acronyms and names are written with capitals.
+    assert rewrite(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("who sued baca <:pepe_cry:812345678901234567>", "who sued baca"),
+        ("did <@!42424242424242424> say <#333333333333333333> was for this", "did say was for this"),
+        ("is <a:dance:812345678901234567> this from <t:1354665600:R>", "is this from"),
+        ("who sued baca?? https://example.com/story?id=3 thx", "who sued baca? thx"),
+        ("www.latimes.com said what", "said what"),
+        ("is x < 5 and y > 10000000", "is x < 5 and y > 10000000"),  # no markup: a comparison
+        ("baca <3", "baca <3"),
+    ],
+)
+def test_mentions_custom_emoji_and_web_addresses_are_no_words(typed: str, read: str) -> None:
+    assert rewrite(typed) == read
+
+
 def test_curly_apostrophes_are_read_like_straight_ones() -> None:
     assert rewrite("they’re sayin it won’t") == "they are sayin it will not"
 

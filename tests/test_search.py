@@ -288,6 +288,23 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "whoooo sueddd bacaaaa",
+        "who sued baca <:pepe:812345678901234567> <@42424242424242424>",
+        "who sued baca?? https://www.latimes.com/local/la-me-baca-20121205",
+    ],
+)
+def test_drawn_out_words_chat_markup_and_links_do_not_get_in_the_way(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.paragraph == 8  # "NDLON and other organizations filed a lawsuit"
+    assert result.unmatched == ()
+
+
+@pytest.mark.parametrize(
     ("question", "paragraph"),
     [
         ("which jail in arizona", 6),  # "Sheriff Arpaio's jail in Arizona"

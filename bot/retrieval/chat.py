@@ -16,6 +16,7 @@ The lexicon is parsed when this module is imported; a malformed line is a ``Lexi
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -55,6 +56,16 @@ _MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mil": 1_000_000, "
 _CURRENCY_ONLY = frozenset({"m", "b"})
 _MARKS_RE = re.compile(r"[?!]{2,}|\.{4,}|,{2,}")
 _SPACE_RE = re.compile(r"\s+")
+# What a chat app writes in a message's text for a mention, a channel, a custom emoji or a time (an id
+# in angle brackets: "<@1234567890>", "<:pepe:1234567890>", "<t:1354665600:R>"), and web addresses:
+# they point at something, they are no words of a question.
+_MARKUP_RE = re.compile(r"<[^<>\s]*[0-9]{5,}[^<>\s]*>|\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+# A word in lower case with a letter typed three times or more: "whyyy", "sooo", "bacaaa". Words with
+# a capital are left: "AAA", "PPP", "Charles III" and names are written so (SQuAD asks about them).
+_ELONGATED_RE = re.compile(r"(?<![\w'])[^\W\d_A-Z]*([^\W\d_A-Z])\1\1[^\W\d_A-Z]*(?![\w'])")
+_RUN_RE = re.compile(r"([^\W\d_A-Z])\1{2,}")
+# Most runs of one letter in a word read (each is read as one letter or two).
+MAX_RUNS = 3
 
 
 class LexiconError(ValueError):
@@ -267,6 +278,26 @@ def _replace_marks(match: re.Match[str]) -> str:
     return "..." if marks[0] == "." else ","
 
 
+def _replace_elongated(match: re.Match[str]) -> str:
+    """An elongated word as English writes it: each run of a letter as one or two of it, whichever
+    English uses most ("whyyy" -> "why", "sooo" -> "so", "coool" -> "cool"); one of it when English
+    knows neither ("bacaaa" -> "baca")."""
+    from wordfreq import zipf_frequency  # Imported on the first elongated word: 75 ms.
+
+    written = match.group()
+    parts = _RUN_RE.split(written)  # text, run letter, text, run letter, ..., text
+    if len(parts) // 2 > MAX_RUNS:
+        return written
+    best, best_frequency = _RUN_RE.sub(r"\1", written), 0.0
+    for doubled in itertools.product((1, 2), repeat=len(parts) // 2):
+        runs = iter(doubled)
+        candidate = "".join(part if i % 2 == 0 else part * next(runs) for i, part in enumerate(parts))
+        frequency = zipf_frequency(candidate.lower(), "en", wordlist="small")
+        if frequency > best_frequency:
+            best, best_frequency = candidate, frequency
+    return best
+
+
 def rewrite(text: str) -> str:
     """``text`` with chat English written out, ready to be tokenised.
 
@@ -276,6 +307,8 @@ def rewrite(text: str) -> str:
     "well", "were", "its", "ill", "shed", "US" and "IT" stay as they are.
     """
     text = normalise(text)
+    text = _MARKUP_RE.sub(" ", text)
+    text = _ELONGATED_RE.sub(_replace_elongated, text)
     text = _LETTERED_SYMBOL_RE.sub(_replace_symbol, text)
     text = _BARE_SYMBOL_RE.sub(_replace_symbol, text)
     text = _PHRASE_RE.sub(_replace_phrase, text)
