@@ -331,6 +331,23 @@ async def test_asking_what_someone_said_answers_with_their_quotation(
     assert "paragraph 4" in description
 
 
+async def test_a_question_with_custom_emoji_a_link_and_drawn_out_words_is_answered(
+    fake_discord: FakeDiscord, run_bot: BotRunner
+) -> None:
+    fake = fake_discord
+    async with run_bot(await make_bot(fake)):
+        await fake.send_message(
+            fake.help_channel,
+            fake.user,
+            "sooo whooo sued bacaaa?? <:pepe_think:812345678901234567> https://colorlines.com/x",
+        )
+        reply = await fake.wait_for_message(fake.help_channel)
+
+    description = only_embed(reply)["description"]
+    assert f"**{LAWSUIT_SENTENCE}**" in description
+    assert "doesn't mention" not in description
+
+
 async def test_a_chat_question_naming_what_the_article_lacks_says_so(
     fake_discord: FakeDiscord, run_bot: BotRunner
 ) -> None:

@@ -43,6 +43,9 @@ def settings(**values: object) -> Settings:
         "the lawsuit was filed when?",
         "  Why, exactly, did he change his mind  ",
         "Does the article mention ICE?.",
+        "sooo the lawsuit was filed when?? 😂😂",
+        "baca did this bc of the AG? <:pepe_think:812345678901234567>",
+        "the AG memo said what? https://oag.ca.gov/news",
     ],
 )
 def test_questions_are_recognised(text: str) -> None:
@@ -51,7 +54,16 @@ def test_questions_are_recognised(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "Thanks, that helped.", "good morning everyone", "whoever wrote this is great", "I wonder."],
+    [
+        "",
+        "   ",
+        "Thanks, that helped.",
+        "good morning everyone",
+        "whoever wrote this is great",
+        "I wonder.",
+        "great article 😂 <:pepe:812345678901234567>",
+        "it was fine, see https://example.com/faq?x=1",
+    ],
 )
 def test_other_messages_are_not_questions(text: str) -> None:
     assert not looks_like_question(text)

@@ -17,6 +17,10 @@ QUESTION_WORDS = frozenset(
 )
 
 _LEADING_MENTIONS_RE = re.compile(r"^(?:\s*<@!?\d+>\s*[,:]?)+")
+# Mentions, channels, custom emoji and times as Discord writes them in a message, and links.
+_MARKUP_OR_LINK_RE = re.compile(r"<[^<>\s]*\d{5,}[^<>\s]*>|https?://\S+", re.IGNORECASE)
+# What ends a message without being a word or a question mark: spaces, emoji, "!", ".", ")".
+_TRAILING_NON_WORDS_RE = re.compile(r"[^\w?]+$")
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -42,11 +46,16 @@ def is_moderator(member: discord.abc.User, moderator_role_ids: Iterable[int]) ->
 
 
 def looks_like_question(text: str) -> bool:
-    """A message ending with "?" or starting with a question word ("who", "how", "does", ...)."""
+    """A message ending with "?" or starting with a question word ("who", "how", "does", ...).
+
+    What follows the question mark and is no word does not hide it: "who sued baca?? 😂",
+    "who sued baca? <:pepe:812345678901234567>", "who sued baca? https://...".
+    """
     stripped = text.strip()
     if not stripped:
         return False
-    if stripped.rstrip("!. ").endswith("?"):
+    ending = _MARKUP_OR_LINK_RE.sub(" ", stripped)
+    if _TRAILING_NON_WORDS_RE.sub("", ending).endswith("?"):
         return True
     first = stripped.split(maxsplit=1)[0].lower().strip(",.:;!")
     return first in QUESTION_WORDS
