@@ -209,6 +209,8 @@ def test_a_quoted_chat_word_is_rewritten_inside_its_quotation_marks() -> None:
         ("oct", ("october",)),
         ("dec", ("december",)),
         ("shld", ("should",)),
+        ("wen", ("when",)),
+        ("whomst", ("who",)),
     ],
 )
 def test_standard_words_of_chat_words(chat: str, standard: tuple[str, ...]) -> None:
@@ -228,6 +230,7 @@ def test_chat_filler() -> None:
     assert set(expected.split()) | {"yea", "nah", "u", "r", "n", "w", "ya"} <= CHAT_FILLER
     assert {"anyway", "anyways", "lowkey", "wdym", "ikr"} <= CHAT_FILLER  # discourse markers
     assert {"af", "istg", "lmk"} <= CHAT_FILLER  # intensifiers and sign-offs
+    assert "vs" in CHAT_FILLER
     assert not CHAT_FILLER & {"ice", "police", "well", "us", "it"}
 
 

@@ -291,6 +291,7 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
     "question",
     [
         "whoooo sueddd bacaaaa",
+        "wen was the lawsuit",
         "who sued baca <:pepe:812345678901234567> <@42424242424242424>",
         "who sued baca?? https://www.latimes.com/local/la-me-baca-20121205",
     ],
