@@ -233,7 +233,7 @@ def test_check_counts_documents_and_passages_of_the_bundled_article() -> None:
 
     assert code == cli.EXIT_OK
     assert out.splitlines()[-1] == (
-        f"{KNOWLEDGE_DIR}: 1 document, 12 passages, 143 synonym rules, 0 errors, 0 warnings"
+        f"{KNOWLEDGE_DIR}: 1 document, 12 passages, 142 synonym rules, 0 errors, 0 warnings"
     )
 
 

@@ -289,6 +289,19 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
 
 @pytest.mark.parametrize(
     "question",
+    ["what day of the week did baca make his announcement", "so what did baca announce"],
+)
+def test_the_announcement_is_the_lead(knowledge_base: KnowledgeBase, question: str) -> None:
+    # The bundled synonyms file reads "announce" as what Baca announced, that he will "no longer"
+    # honor the holds; it used to read it as "said", a stop word, which found nothing.
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.paragraph == 1
+    assert "announcement" not in result.unmatched and "announce" not in result.unmatched
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "whoooo sueddd bacaaaa",
         "wen was the lawsuit",

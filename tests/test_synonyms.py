@@ -201,6 +201,9 @@ def test_entries_are_split_into_words_as_questions_are_stop_words_included() -> 
         ("cops => cops", "'cops' is only read as itself"),
         ("cops, COPS", "'cops' is only read as itself"),
         ("law enforcement => Law  Enforcement", "'law enforcement' is only read as itself"),
+        ("announced, stated => said", "'said' is only stop words, which questions are searched without"),
+        ("him, them", "'him, them' is only stop words"),
+        ("talking to => told, to the", "'told, to the' is only stop words"),
         ("sue -> lawsuit", "'->' is not a word (entries are separated by ',' and sides by '=>')"),
         ("cops, police # the usual", "'#' is not a word"),
         ("a b c d e f g => h", f"entry 'a b c d e f g' has 7 words; at most {MAX_ENTRY_WORDS}"),
@@ -213,6 +216,12 @@ def test_each_problem_is_reported_at_its_line_and_the_line_left_out(line: str, r
     assert len(errors) == 1
     assert errors[0].startswith(f"{SOURCE}:4: {reason}")
     assert [rule.line for rule in synonyms.rules] == [3, 5]
+
+
+def test_a_rule_read_as_stop_words_and_words_is_kept() -> None:
+    synonyms, errors = parsed("announced => said, no longer\nsaid no => ignore\n", SOURCE)
+    assert errors == []
+    assert len(synonyms) == 2
 
 
 def test_every_problem_of_a_file_is_reported() -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bot.retrieval.problems import Problem
-from bot.retrieval.text import normalise, term, word_lemmas
+from bot.retrieval.text import STOP_WORDS, normalise, term, word_lemmas
 from bot.retrieval.text import words as question_words
 
 ARROW = "=>"
@@ -212,7 +212,8 @@ def parse_synonyms(text: str, source: str) -> tuple[Synonyms, list[Problem]]:
     A line with a problem is left out and the others are kept. Problems: a line longer than
     ``MAX_LINE_CHARS``; more than one ``=>``; nothing on one side of ``=>``; an empty entry (two
     commas in a row); an entry of more than ``MAX_ENTRY_WORDS`` words or with something that is not a
-    word ("->"); a line that reads words only as themselves; more than ``MAX_RULES`` rules.
+    word ("->"); a line that reads words only as themselves; a line that reads them only as stop words
+    ("announced => said"); more than ``MAX_RULES`` rules.
     """
     rules: list[SynonymRule] = []
     problems: list[Problem] = []
@@ -258,6 +259,12 @@ def _parse_rule(line: str, number: int, source: str) -> tuple[SynonymRule | None
     if len(distinct) == 1:
         written = " ".join(next(iter(distinct)))
         return problem(f"'{written}' is only read as itself: a rule needs two different entries")
+    read_as = parsed[-1]  # what the words are read as: the right side, or every entry of a list
+    if all(set(entry) <= STOP_WORDS for entry in read_as):
+        written = ", ".join(" ".join(entry) for entry in read_as)
+        return problem(
+            f"'{written}' is only stop words, which questions are searched without: the rule finds nothing"
+        )
     if len(parsed) == 1:
         return SynonymRule(number, tuple(dict.fromkeys(parsed[0]))), None
     return SynonymRule(number, tuple(dict.fromkeys(parsed[0])), tuple(dict.fromkeys(parsed[1]))), None
