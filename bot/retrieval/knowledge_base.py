@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from bot.retrieval import answer_types, proximity
+from bot.retrieval import answer_types, proximity, which_questions
 from bot.retrieval.decisions import (
     ADVICE_UNKNOWN_WORDS,
     ANSWER_THRESHOLD,
@@ -51,6 +52,7 @@ from bot.retrieval.reported_speech import SCAN_LIMIT, asked_subject, never_heard
 from bot.retrieval.spelling import Speller
 from bot.retrieval.synonyms import Synonyms
 from bot.retrieval.text import capitalised_terms, encode_texts
+from bot.retrieval.which_questions import WhichDid, slot_ids, stand_together, which_did
 from bot.retrieval.word_family import WordFamilies
 
 DEFAULT_K = 3
@@ -295,12 +297,15 @@ class KnowledgeBase:
         )
         return matched / attainable if attainable > 0 else 0.0
 
-    def _candidates(self, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
+    def _candidates(
+        self, terms: Sequence[QueryTerm], k: int, slot: WhichDid | None = None
+    ) -> list[tuple[int, float]]:
         """Up to ``k`` passages as ``(index, matched score)``, best first.
 
         First stage: exact BM25 over every passage. Second stage: the best ``proximity.CANDIDATES``
-        are re-ordered by BM25 plus a bonus for question words standing close together and, with
-        several documents, one for how well the passage's whole document matches.
+        are re-ordered by BM25 plus a bonus for question words standing close together, with
+        several documents one for how well the passage's whole document matches, and for a question
+        asking which of a kind did something (``slot``), one for the kind next to the verb.
         """
         vocabulary = self.index.vocabulary
         tokens = [t.term for t in terms if t.term is not None]
@@ -321,10 +326,11 @@ class KnowledgeBase:
         holds = {term_id: self.index.holds(term_id, candidates) for term_id in weights}
         held_weight = sum((weight * holds[t] for t, weight in weights.items()), np.zeros(candidates.size))
         held_count = sum((holds[t].astype(np.int64) for t in weights), np.zeros(candidates.size, np.int64))
+        together = self._slot_bonus(candidates, slot)
         scored: list[tuple[int, float]] = []
         best: list[float] = []  # combined scores so far, ascending: best[-k] is the k-th best
         for j, first_score in enumerate(first.scores):
-            score = first_score + float(document[j])
+            score = first_score + float(document[j]) + together.get(j, 0.0)
             most = proximity.WEIGHT * float(held_weight[j])
             if len(best) >= k and score + most < best[-k]:
                 continue  # Even its largest bonus cannot lift it into the top k.
@@ -339,18 +345,32 @@ class KnowledgeBase:
         matched = dict(zip(first.indices, first.scores, strict=True))
         return [(i, matched[i]) for i, _ in scored[:k]]
 
+    def _slot_bonus(self, candidates: npt.NDArray[np.int64], slot: WhichDid | None) -> dict[int, float]:
+        """For a question asking which of a kind did something, the bonus of each candidate (by its
+        position in ``candidates``) where the kind stands next to the verb."""
+        if slot is None or candidates.size == 0:
+            return {}
+        kind, verb = slot_ids(slot, self.index.vocabulary)
+        bonus = which_questions.SLOT_WEIGHT * self.index.reference_contribution(slot.weight)
+        return {
+            j: bonus
+            for j, i in enumerate(candidates.tolist())
+            if stand_together(self.index.sequence(i), kind, verb)
+        }
+
     def _ranked(self, question: str, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
         """``_candidates``, with the introducing paragraph first when the question asks what a name is,
         and passages that hold a date before those that do not when the question asks for one."""
+        slot = which_did(question[:MAX_QUERY_CHARS], terms)
         if not asks_what_a_name_is(question):
             wanted = answer_types.wanted_pattern(question[:MAX_QUERY_CHARS])
             if wanted is None:
-                return self._candidates(terms, k)
+                return self._candidates(terms, k, slot)
             # Only date questions are asked for a pattern.
             dated = self._dated(terms, k, answer_types.asked_date_kind(question[:MAX_QUERY_CHARS]))
             if dated is not None:
                 return dated
-            candidates = self._candidates(terms, max(k, ANSWER_TYPE_CANDIDATES))
+            candidates = self._candidates(terms, max(k, ANSWER_TYPE_CANDIDATES), slot)
             return self._preferred(candidates, wanted)[:k]
         # "whos the sheriff theyre talkin about": a frame verb the article lacks names nothing.
         asking = introduction_words(question)
@@ -362,8 +382,8 @@ class KnowledgeBase:
             named = unnamed
         # Every word must be known: in "who is suing Baca" the name is not what is asked about.
         if len(named) > NAME_WORDS or any(t.term is None for t in named):
-            return self._candidates(terms, k)
-        candidates = self._candidates(terms, max(k, INTRODUCTION_CANDIDATES))
+            return self._candidates(terms, k, slot)
+        candidates = self._candidates(terms, max(k, INTRODUCTION_CANDIDATES), slot)
         introduction = self._introduction(candidates, named)
         if introduction is not None:
             candidates.insert(0, candidates.pop(introduction))
