@@ -26,6 +26,7 @@ def knowledge_base() -> KnowledgeBase:
         "Which newspaper is reporting Baca's decision?",
         "What newspaper originally broke the news of the sheriff's decision?",
         "which paper was reporting it first",
+        "which paper broke this first",  # "broke this": the bundled synonyms file reads it as reporting
     ],
 )
 def test_the_paper_that_reports_is_the_one_standing_next_to_reporting(
