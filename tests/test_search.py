@@ -287,6 +287,14 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
     assert result.hits == ()
 
 
+def test_refusing_the_holds_is_bacas_no_longer_honoring_them(knowledge_base: KnowledgeBase) -> None:
+    # Harris's paragraph says police "can ignore" the requests; Baca's, that he will "no longer honor"
+    # them. The bundled synonyms file reads "refusing" as both.
+    result = knowledge_base.search("so is he refusing ALL the fed hold requests or just for certain ppl")
+
+    assert 1 in [hit.passage.paragraph for hit in result.hits]
+
+
 @pytest.mark.parametrize(
     "question",
     ["what day of the week did baca make his announcement", "so what did baca announce"],
