@@ -372,6 +372,10 @@ def test_a_name_the_question_shares_with_the_article_is_more_than_one_link(
         ),
         ("i cant remember, what did they call the holds in the lawsuit", "la-sheriff-immigration-holds:p8"),
         ("what type of offenders is this about", "la-sheriff-immigration-holds:headline"),
+        ("how did newman characterize bacas opposition to the trust act", "la-sheriff-immigration-holds:p7"),
+        ("how does newman compare baca to arpaio", "la-sheriff-immigration-holds:p6"),
+        ("in newmans view what can undo the damage", "la-sheriff-immigration-holds:p7"),
+        ("does the lawsuit describe the holds as voluntary", "la-sheriff-immigration-holds:p8"),
     ],
 )
 def test_words_that_only_phrase_a_question_neither_decline_it_nor_are_reported_missing(

@@ -129,6 +129,11 @@ FRAME_VERBS = frozenset(
 # her actual *job*"; they ask in "who is" questions too) and "news", which points at the article as
 # "story" does ("where did this *news* come from"): 1 more right passage first and among those
 # shown, 2 fewer answerable questions refused, 12 fewer notes; nothing else changed, SQuAD unchanged.
+# Words asking how someone put a thing or how two compare ("in Newman's *view*", "how did Newman
+# *characterize* Baca's opposition", "does the lawsuit *describe* the holds as voluntary", "how does
+# newman *compare* baca to arpaio"): on the forty-four development sets 59 fewer answerable questions
+# told the article does not mention them, 1 more right passage first, nothing else changed; SQuAD
+# unchanged.
 # Words asking for someone's role: they phrase any question, and in "what is Newman's *job*" they ask
 # what a name is (``knowledge_base._INTRODUCTION_WORDS``).
 ROLE_WORDS = frozenset("job jobs title titles role roles position".split())
@@ -137,6 +142,8 @@ PHRASING_WORDS = ROLE_WORDS | frozenset(
     name names term terms word words phrase call calls called calling use uses used using
     forget forgets forgot forgotten forgetting remember remembers remembered find finds found
     type types news
+    view views describe describes described describing characterize characterise characterizes
+    characterises characterized characterised compare compares compared comparing comparison
     """.split()
 )
 
