@@ -72,6 +72,22 @@ def test_a_moderators_rule_comes_before_wordnet_s_guess(knowledge_dir: Path) -> 
     ]
 
 
+def test_a_moderators_rule_of_more_words_than_the_verb_and_its_particle_comes_first(
+    knowledge_dir: Path,
+) -> None:
+    # WordNet reads "kept in" as "detain"; the rule spans "kept in jail" and is read instead.
+    question = "how many people got kept in jail too long"
+    guessed = KnowledgeBase.from_directory(knowledge_dir).analyse(question)
+    (knowledge_dir / SYNONYMS_FILE).write_text("kept in jail => held beyond\n", encoding="utf-8")
+    ruled = KnowledgeBase.from_directory(knowledge_dir).analyse(question)
+
+    assert ("kept in", True) in [(t.word, t.guessed) for t in guessed]
+    assert {(t.word, t.term, t.guessed) for t in ruled if t.word.startswith("kept")} == {
+        ("kept jail", "hold", False),  # "held": the index term of "hold"
+        ("kept jail", "beyond", False),
+    }
+
+
 def test_check_counts_the_synonym_rules(knowledge_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (knowledge_dir / SYNONYMS_FILE).write_text(RULES, encoding="utf-8")
 

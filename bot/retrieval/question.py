@@ -284,11 +284,15 @@ class QuestionReader:
         for verbs the knowledge base lacks: "let go" finds "release"."""
         written = all_words(text)
         found: list[QueryTerm] = []
-        for verb, particle in itertools.pairwise(written):
+        ruled: set[int] = set()  # positions of words a moderator's rule reads
+        for pair in itertools.pairwise(enumerate(written)):
+            (at, verb), (_, particle) = pair
             if particle not in PARTICLES or verb in STOP_WORDS or term(verb) in self.index.vocabulary:
                 continue
-            if [(e.start, e.end) for e in self.synonyms.expand([verb, particle])] == [(0, 2)]:
-                continue  # The moderators' rule reads it ("let go => release").
+            if not ruled:
+                ruled = {n for e in self.synonyms.expand(written) for n in range(e.start, e.end)} or {-1}
+            if at in ruled:
+                continue  # A moderators' rule reads it ("let go => release", "kept in jail => detain").
             phrase = f"{verb} {particle}"
             for related in related_phrase((verb, particle))[:RELATED_LOOKED]:
                 known = None if " " in related else self._known(phrase, term(related), RELATED_WEIGHT, True)
