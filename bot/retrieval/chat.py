@@ -64,6 +64,8 @@ _MARKUP_RE = re.compile(r"<[^<>\s]*[0-9]{5,}[^<>\s]*>|\bhttps?://\S+|\bwww\.\S+"
 # a capital are left: "AAA", "PPP", "Charles III" and names are written so (SQuAD asks about them).
 _ELONGATED_RE = re.compile(r"(?<![\w'])[^\W\d_A-Z]*([^\W\d_A-Z])\1\1[^\W\d_A-Z]*(?![\w'])")
 _RUN_RE = re.compile(r"([^\W\d_A-Z])\1{2,}")
+# What markup and web addresses start with: most questions have neither, and are not scanned for them.
+_MARKUP_HINT_RE = re.compile(r"<|://|www\.", re.IGNORECASE)
 # Most runs of one letter in a word read (each is read as one letter or two).
 MAX_RUNS = 3
 
@@ -307,8 +309,10 @@ def rewrite(text: str) -> str:
     "well", "were", "its", "ill", "shed", "US" and "IT" stay as they are.
     """
     text = normalise(text)
-    text = _MARKUP_RE.sub(" ", text)
-    text = _ELONGATED_RE.sub(_replace_elongated, text)
+    if _MARKUP_HINT_RE.search(text):
+        text = _MARKUP_RE.sub(" ", text)
+    if _RUN_RE.search(text):
+        text = _ELONGATED_RE.sub(_replace_elongated, text)
     text = _LETTERED_SYMBOL_RE.sub(_replace_symbol, text)
     text = _BARE_SYMBOL_RE.sub(_replace_symbol, text)
     text = _PHRASE_RE.sub(_replace_phrase, text)

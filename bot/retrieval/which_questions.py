@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.retrieval import chat
 from bot.retrieval.question import QueryTerm
 from bot.retrieval.text import term
 
@@ -35,11 +34,12 @@ SLOT_WEIGHT = 2.0
 # "Next to": at most this many index terms apart (stop words are not counted), either side.
 NEXT_TO = 2
 
-# "which newspaper first reported", "what outlet was reporting", "which paper originally broke": the
-# kind, then (after auxiliaries and adverbs of time) the verb.
+# "which newspaper first reported", "what outlet was reporting", "wat paper originally broke": the
+# kind, then (after auxiliaries and adverbs of time) the verb. Read on the question as typed, chat
+# spellings of "which" and "what" included: rewriting it again would cost every search.
 _WHICH_DID_RE = re.compile(
-    r"^\W*(?:which|what)\s+([^\W\d_]+)\s+"
-    r"(?:(?:is|was|were|are|has|had|have|did|does|do|first|originally|initially|actually|really|the|to)\s+)*"
+    r"^\W*(?:which|wich|whch|what|wat|wut|wht)\s+([^\W\d_]+)\s+"
+    r"(?:(?:is|was|were|are|r|has|had|have|did|does|do|first|originally|initially|actually|really|the|to)\s+)*"
     r"([^\W\d_]+)",
     re.IGNORECASE,
 )
@@ -57,7 +57,7 @@ class WhichDid:
 def which_did(question: str, terms: Sequence[QueryTerm]) -> WhichDid | None:
     """What "Which newspaper first reported the decision?" asks about, read through ``terms`` (the
     question's terms); None for other questions and when the kind is a word the article has."""
-    found = _WHICH_DID_RE.search(chat.rewrite(question))
+    found = _WHICH_DID_RE.search(question)
     if found is None:
         return None
     kind_word, verb_word = found.group(1).lower(), found.group(2).lower()
