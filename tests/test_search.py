@@ -329,32 +329,20 @@ def test_drawn_out_words_chat_markup_and_links_do_not_get_in_the_way(
 @pytest.mark.parametrize(
     ("question", "paragraph"),
     [
+        # A place or a time links the question weakly, but these ask about the article's.
         ("which jail in arizona", 6),  # "Sheriff Arpaio's jail in Arizona"
         ("whats the deal with arizona", 6),
         ("what happened in october", 8),  # "In October, NDLON and other organizations filed a lawsuit"
         ("what did harris say on tuesday about ice holds", 4),
-    ],
-)
-def test_questions_about_the_articles_places_and_times_are_answered(
-    knowledge_base: KnowledgeBase, question: str, paragraph: int
-) -> None:
-    result = knowledge_base.search(question)
-
-    assert result.answered
-    assert result.hits[0].passage.paragraph == paragraph
-
-
-@pytest.mark.parametrize(
-    ("question", "paragraph"),
-    [
+        # Unlike a common phrase ("release date"), a name and a phrase with a name in it count word
+        # by word.
         ("is the trust act brand new or like a redo", 10),  # "A new version of the TRUST Act"
         ("which program is that deportation stat abt", 5),  # "Secure Communities deportations"
     ],
 )
-def test_a_name_the_question_shares_with_the_article_is_more_than_one_link(
+def test_questions_sharing_a_place_a_time_or_a_name_with_the_article_are_answered(
     knowledge_base: KnowledgeBase, question: str, paragraph: int
 ) -> None:
-    # Unlike a common phrase ("release date"), a name and a phrase with a name in it count word by word.
     result = knowledge_base.search(question)
 
     assert result.answered

@@ -222,21 +222,21 @@ def is_off_topic(
     if unknown <= 0:
         return False  # Before ``held_by_passages`` is read: most questions stop here.
     in_order = [word for word, _ in itertools.groupby(t.word for t in terms)]
-    settings = place_and_time_words(in_order)
+    place_or_time = place_and_time_words(in_order)
     passages = iter(held_by_passages)
     first = next(passages, None)
     return all(
-        unknown >= against * _link_weight(terms, held, settings)
+        unknown >= against * _link_weight(terms, held, place_or_time)
         for held in itertools.chain([first], passages)
     )
 
 
 def _link_weight(
-    terms: Sequence[QueryTerm], held: PassageLinks | None, settings: Container[str] = frozenset()
+    terms: Sequence[QueryTerm], held: PassageLinks | None, place_or_time: Container[str] = frozenset()
 ) -> float:
     """What the known words of ``terms`` that a passage holds (``held``; None for any) weigh as links;
     infinite when there are more than ``MAX_LINKS`` of them. A phrase is one link, weighing what its
-    weightiest word does; a word of ``settings`` (naming a place or a time) weighs
+    weightiest word does; a word of ``place_or_time`` (naming a place or a time) weighs
     ``PLACE_OR_TIME_LINK``."""
     linked: dict[str, set[str]] = {}  # each linking word -> the words it links with as one
 
@@ -261,13 +261,13 @@ def _link_weight(
     groups = list({id(words): words for words in linked.values()}.values())
     if len(groups) > MAX_LINKS:
         return math.inf
-    return sum(max(_link_share(word, settings) for word in words) for words in groups)
+    return sum(max(_link_share(word, place_or_time) for word in words) for words in groups)
 
 
-def _link_share(word: str, settings: Container[str]) -> float:
+def _link_share(word: str, place_or_time: Container[str]) -> float:
     """What one linking word weighs: a name of a place or a time little, a common word at least
     ``COMMON_LINK``, others by their English frequency."""
-    if word in settings:
+    if word in place_or_time:
         return PLACE_OR_TIME_LINK
     return max(COMMON_LINK, background_share(word))
 

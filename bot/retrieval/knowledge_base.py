@@ -648,7 +648,7 @@ class KnowledgeBase:
         self, candidates: Sequence[tuple[int, float]], terms: Sequence[QueryTerm]
     ) -> Iterator[PassageLinks]:
         """For each candidate, what it holds of ``terms``: their index terms, and the pairs of
-        question words side by side that it holds side by side in lower case (a phrase of its own,
+        neighbouring question words it also holds side by side, in lower case (a phrase of its own,
         not a name). Looked up on first use."""
         vocabulary = self.index.vocabulary
         indices = np.asarray([i for i, _ in candidates], dtype=np.int64)

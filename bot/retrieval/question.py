@@ -284,13 +284,13 @@ class QuestionReader:
         for verbs the knowledge base lacks: "let go" finds "release"."""
         written = all_words(text)
         found: list[QueryTerm] = []
-        ruled: set[int] = set()  # positions of words a moderator's rule reads
+        ruled: set[int] | None = None  # positions of the words a moderator's rule reads
         for pair in itertools.pairwise(enumerate(written)):
             (at, verb), (_, particle) = pair
             if particle not in PARTICLES or verb in STOP_WORDS or term(verb) in self.index.vocabulary:
                 continue
-            if not ruled:
-                ruled = {n for e in self.synonyms.expand(written) for n in range(e.start, e.end)} or {-1}
+            if ruled is None:
+                ruled = {n for e in self.synonyms.expand(written) for n in range(e.start, e.end)}
             if at in ruled:
                 continue  # A moderators' rule reads it ("let go => release", "kept in jail => detain").
             phrase = f"{verb} {particle}"
