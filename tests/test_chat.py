@@ -104,6 +104,25 @@ def test_a_letter_typed_over_and_over_is_read_once_or_twice(typed: str, read: st
 
 
 @pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (
+            "whats the sheriffs name again lol i keep forgetting",
+            "what is the sheriffs name again lol i forgetting",
+        ),
+        ("whos the sheriff ppl keep talking abt", "who is the sheriff ppl talking abt"),
+        ("will baca keep holding ppl", "will baca holding ppl"),
+        ("will baca keep the holds", "will baca keep the holds"),  # not before an -ing word
+        ("they kept things simple", "they kept things simple"),
+        ("keep keep going", "going"),
+        ("keep keeping", "keeping"),
+    ],
+)
+def test_keep_before_an_ing_word_is_read_as_nothing(typed: str, read: str) -> None:
+    assert rewrite(typed) == read
+
+
+@pytest.mark.parametrize(
     "kept", ["Who did King Charles III swear fealty to?", "What is PPP?", "AAA clubs", "Whyyy"]
 )
 def test_letters_repeated_in_a_word_with_capitals_are_left(kept: str) -> None:

@@ -64,6 +64,9 @@ _MARKUP_RE = re.compile(r"<[^<>\s]*[0-9]{5,}[^<>\s]*>|\bhttps?://\S+|\bwww\.\S+"
 # a capital are left: "AAA", "PPP", "Charles III" and names are written so (SQuAD asks about them).
 _ELONGATED_RE = re.compile(r"(?<![\w'])[^\W\d_A-Z]*([^\W\d_A-Z])\1\1[^\W\d_A-Z]*(?![\w'])")
 _RUN_RE = re.compile(r"([^\W\d_A-Z])\1{2,}")
+# "I *keep* forgetting", "the one ppl *keep* talking about", "my wifi *keeps* dropping": "keep" before
+# an -ing word says the thing goes on, not what it is, and is read as nothing.
+_KEEP_DOING_RE = re.compile(r"\b(?:(?:keep|keeps|kept|keeping)\s+)+(?=[^\W\d_]+ing\b)", re.IGNORECASE)
 # What markup and web addresses start with: most questions have neither, and are not scanned for them.
 _MARKUP_HINT_RE = re.compile(r"<|://|www\.", re.IGNORECASE)
 # Most runs of one letter in a word read (each is read as one letter or two).
@@ -313,6 +316,7 @@ def rewrite(text: str) -> str:
         text = _MARKUP_RE.sub(" ", text)
     if _RUN_RE.search(text):
         text = _ELONGATED_RE.sub(_replace_elongated, text)
+    text = _KEEP_DOING_RE.sub("", text)
     text = _LETTERED_SYMBOL_RE.sub(_replace_symbol, text)
     text = _BARE_SYMBOL_RE.sub(_replace_symbol, text)
     text = _PHRASE_RE.sub(_replace_phrase, text)
