@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.retrieval.place_names import DATA_FILE, place_and_time_words
+from bot.retrieval.place_names import DATA_FILE, place_and_time_names, place_and_time_words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,13 @@ def test_names_of_places_and_times_are_found_alone_and_with_the_words_beside_the
     words: list[str], found: set[str]
 ) -> None:
     assert place_and_time_words(words) == found
+
+
+def test_each_name_is_given_with_its_words() -> None:
+    assert place_and_time_names(["tickets", "los", "angeles", "october"]) == [
+        ("los", "angeles"),
+        ("october",),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -276,6 +276,9 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         "what is the capital of arizona",
         "whats the weather gonna be like monday",
         "yo whats the best taco spot in los angeles rn",
+        # A place of several words is one place: "Los Angeles" links once.
+        "what are the best hiking trails in los angeles county for beginners",
+        "whats the best time of year to buy airline tickets to los angeles",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(

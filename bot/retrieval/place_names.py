@@ -27,13 +27,19 @@ def _names() -> frozenset[str]:
     return frozenset(text.split("\n")) - {""}
 
 
+def place_and_time_names(words: Sequence[str]) -> list[tuple[str, ...]]:
+    """The names of places and times among ``words`` (a question's, lower case, in order), each as
+    its words: ("arizona",), ("wednesday",), ("los", "angeles")."""
+    names = _names()
+    return [
+        tuple(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + MAX_NAME_WORDS) + 1)
+        if " ".join(words[start:end]) in names
+    ]
+
+
 def place_and_time_words(words: Sequence[str]) -> frozenset[str]:
     """The ``words`` (a question's, lower case, in order) that name a place or a time, alone or with
     the words beside them: "arizona", "wednesday"; "los" and "angeles" in "los angeles"."""
-    names = _names()
-    found: set[str] = set()
-    for start in range(len(words)):
-        for end in range(start + 1, min(len(words), start + MAX_NAME_WORDS) + 1):
-            if " ".join(words[start:end]) in names:
-                found.update(words[start:end])
-    return frozenset(found)
+    return frozenset(word for name in place_and_time_names(words) for word in name)
