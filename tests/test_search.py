@@ -279,6 +279,8 @@ def test_questions_the_article_does_not_cover_are_declined_without_passages(
         # A place of several words is one place: "Los Angeles" links once.
         "what are the best hiking trails in los angeles county for beginners",
         "whats the best time of year to buy airline tickets to los angeles",
+        # Places and times are not counted towards the most links a chance question may have.
+        "what time does the los angeles lakers game start on wednesday",
     ],
 )
 def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
