@@ -91,10 +91,12 @@ class Pointer:
 
 @dataclass(frozen=True)
 class Synset:
-    """A WordNet synset: its words as written (case kept, "_" for spaces) and its pointers."""
+    """A WordNet synset: its words as written (case kept, "_" for spaces), its pointers, and the
+    lexicographer file it comes from (lexnames(5): 15 for places, 28 for times)."""
 
     words: tuple[str, ...]
     pointers: tuple[Pointer, ...]
+    lexicographer_file: int
 
 
 def _pos(letter: str) -> str:
@@ -116,7 +118,7 @@ def read_synsets(wordnet: Path) -> dict[tuple[str, int], Synset]:
     for pos, name in POS_FILES.items():
         for line in _content_lines(wordnet / f"data.{name}"):
             fields = line.split(" | ", 1)[0].split()
-            offset, count = int(fields[0]), int(fields[3], 16)
+            offset, lexicographer_file, count = int(fields[0]), int(fields[1]), int(fields[3], 16)
             words = tuple(_MARKER_RE.sub("", fields[4 + 2 * i]) for i in range(count))
             at = 4 + 2 * count
             pointers = []
@@ -126,7 +128,7 @@ def read_synsets(wordnet: Path) -> dict[tuple[str, int], Synset]:
                     Pointer(symbol, (_pos(target_pos), int(target)), int(ends[:2], 16), int(ends[2:], 16))
                 )
                 at += 4
-            synsets[pos, offset] = Synset(words, tuple(pointers))
+            synsets[pos, offset] = Synset(words, tuple(pointers), lexicographer_file)
     return synsets
 
 
@@ -247,9 +249,9 @@ def _clean(word: str) -> bool:
     return bool(word) and "\t" not in word and "\n" not in word and word not in STOP_WORDS
 
 
-def build_lines(wordnet: Path) -> tuple[list[str], list[str]]:
+def build_lines(wordnet: Path, synsets: dict[tuple[str, int], Synset]) -> tuple[list[str], list[str]]:
     """The data file's two sections: related-word lines and irregular-form lines, each sorted."""
-    synsets, senses = read_synsets(wordnet), read_senses(wordnet)
+    senses = read_senses(wordnet)
     graph = RelatedWords(synsets, senses)
     frequency: dict[str, float] = {}
     entries: dict[str, tuple[str, list[str]]] = {}
@@ -284,20 +286,16 @@ def build_lines(wordnet: Path) -> tuple[list[str], list[str]]:
     return related_lines, sorted(irregular_lines)
 
 
-def place_and_time_names(wordnet: Path) -> list[str]:
+def place_and_time_names(synsets: dict[tuple[str, int], Synset]) -> list[str]:
     """The names of places and times (see the module's docstring), sorted."""
     named: dict[str, set[int]] = defaultdict(set)  # name -> lexicographer files of its senses
     written_lower: set[str] = set()
-    for pos, name in POS_FILES.items():
-        for line in _content_lines(wordnet / f"data.{name}"):
-            fields = line.split(" | ", 1)[0].split()
-            lexicographer_file, count = int(fields[1]), int(fields[3], 16)
-            for i in range(count):
-                word = _MARKER_RE.sub("", fields[4 + 2 * i])
-                if not _is_name(word):
-                    written_lower.add(word)
-                elif pos == "n":
-                    named[surface(word)].add(lexicographer_file)
+    for (pos, _), synset in synsets.items():
+        for word in synset.words:
+            if not _is_name(word):
+                written_lower.add(word)
+            elif pos == "n":
+                named[surface(word)].add(synset.lexicographer_file)
     return sorted(
         word
         for word, files in named.items()
@@ -333,8 +331,9 @@ def license_text(copyright_file: Path) -> str:
 def build(wordnet: Path, copyright_file: Path, out: Path) -> None:
     """Write the data files and the license notice into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / DATA_NAME).write_bytes(data_bytes(*build_lines(wordnet)))
-    names = "".join(f"{name}\n" for name in place_and_time_names(wordnet))
+    synsets = read_synsets(wordnet)  # read once, for both files
+    (out / DATA_NAME).write_bytes(data_bytes(*build_lines(wordnet, synsets)))
+    names = "".join(f"{name}\n" for name in place_and_time_names(synsets))
     (out / NAMES_NAME).write_text(names, encoding="utf-8", newline="\n")
     (out / LICENSE_NAME).write_text(license_text(copyright_file), encoding="utf-8")
 
