@@ -671,13 +671,11 @@ class KnowledgeBase:
         capital there."""
         if not pairs:
             return frozenset()
-        sequence = self.index.sequence(i)
         vocabulary = self.index.vocabulary
         names: frozenset[str] | None = None
         found = set()
         for first, second in pairs:
-            a, b = vocabulary[str(first.term)], vocabulary[str(second.term)]
-            if not np.any((sequence[:-1] == a) & (sequence[1:] == b)):
+            if not self.index.stands_before(i, vocabulary[str(first.term)], vocabulary[str(second.term)]):
                 continue
             names = capitalised_terms(self.passages[i].text) if names is None else names
             if first.term not in names and second.term not in names:

@@ -220,11 +220,12 @@ class BM25Index:
             return False
         rows = [self._indices[self._indptr[i] : self._indptr[i + 1]] for i in (a, b)]
         both = np.intersect1d(rows[0], rows[1], assume_unique=True)[:limit]
-        for passage in both.tolist():
-            terms = self.sequence(passage)
-            if np.any((terms[:-1] == a) & (terms[1:] == b)):
-                return True
-        return False
+        return any(self.stands_before(passage, a, b) for passage in both.tolist())
+
+    def stands_before(self, passage: int, first: int, second: int) -> bool:
+        """Whether passage ``passage`` has the term of id ``first`` right before ``second``."""
+        terms = self.sequence(passage)
+        return bool(np.any((terms[:-1] == first) & (terms[1:] == second)))
 
     def best_matches(
         self, terms: Sequence[str], k: int, factors: Mapping[str, float] | None = None
