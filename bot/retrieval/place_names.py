@@ -37,9 +37,3 @@ def place_and_time_names(words: Sequence[str]) -> list[tuple[str, ...]]:
         for end in range(start + 1, min(len(words), start + MAX_NAME_WORDS) + 1)
         if " ".join(words[start:end]) in names
     ]
-
-
-def place_and_time_words(words: Sequence[str]) -> frozenset[str]:
-    """The ``words`` (a question's, lower case, in order) that name a place or a time, alone or with
-    the words beside them: "arizona", "wednesday"; "los" and "angeles" in "los angeles"."""
-    return frozenset(word for name in place_and_time_names(words) for word in name)
