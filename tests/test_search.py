@@ -508,6 +508,39 @@ def test_a_member_asking_for_advice_is_not_answered_from_the_article(
 @pytest.mark.parametrize(
     "question",
     [
+        "what county is my cousin in",
+        "my brother got a letter from the county, what do i do",
+        "r u going to the state fair",
+        "how many emails a day r u sending",
+    ],
+)
+def test_a_member_talking_about_their_own_life_is_not_answered_from_the_article(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # "county", "letter", "state", "day": words of the article, but the member talks to the others.
+    result = knowledge_base.search(question)
+    assert not result.answered
+    assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "r u sure ndlon sued him",
+        "is it ok to ignore ice holds now",
+        "my bad, who is newman again",
+        "do you think baca made the right call",
+    ],
+)
+def test_asking_about_the_article_in_the_words_of_a_chat_is_still_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "anyone know who sued baca?",
         "anyone know what the AG said about ice holds",
         "how do we know the 20k number is right",

@@ -81,6 +81,35 @@ def asks_for_advice(question: str) -> bool:
     return _ADVICE_RE.search(question) is not None
 
 
+# A member asking about their own life or the others' ("a template for an apology letter to *my*
+# teacher", "how many problems a day *r u* doing"), or whether a thing is wise ("*is it bad to* run
+# every day"), talks to the server rather than asking what the article says: the question is held to
+# the same bar as one asking for advice. Questions about the article asked that way ("*r u* sure
+# ndlon sued him", "*is it ok to* ignore ice holds now", "*my* bad, who is newman again") name
+# nothing the article lacks and are answered as before. Measured on the article's forty-four
+# development sets and both off-topic sets: 3 more off-topic questions refused, nothing else
+# changed; SQuAD unchanged.
+_PERSONAL_RE = re.compile(
+    r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u))\b"
+    r"|\bis\s+it\s+(?:bad|ok|okay|safe|worth|normal|healthy|good|fine)\s+(?:to|if)\b",
+    re.IGNORECASE,
+)
+
+
+def talks_to_members(question: str) -> bool:
+    """True when ``question`` asks about the asker or the members ("my teacher", "r u doing") or
+    whether a thing is wise ("is it bad to ...")."""
+    return _PERSONAL_RE.search(question) is not None
+
+
+def chance_bar(question: str) -> float:
+    """How many times its links a question's unknown words must weigh for it to be off topic
+    (``is_off_topic``'s ``against``): less for advice and for talk among members."""
+    if asks_for_advice(question) or talks_to_members(question):
+        return ADVICE_UNKNOWN_WORDS
+    return UNKNOWN_WORDS
+
+
 # An unknown word that English has but uses rarely (below this Zipf frequency in wordfreq's list:
 # "godfather", "monopoly", "disneyland", "reelection"), or a name English knows that is no word of its
 # dictionary ("texas", "zelda", "french", "san diego"), names something particular, the topic of the

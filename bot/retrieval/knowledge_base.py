@@ -17,15 +17,13 @@ import numpy.typing as npt
 
 from bot.retrieval import answer_types, proximity, which_questions
 from bot.retrieval.decisions import (
-    ADVICE_UNKNOWN_WORDS,
     ANSWER_THRESHOLD,
     FRAME_VERBS,
     ROLE_WORDS,
     SUPPORT_RATIO,
     UNCOUNTED_WORDS,
-    UNKNOWN_WORDS,
     PassageLinks,
-    asks_for_advice,
+    chance_bar,
     is_off_topic,
 )
 from bot.retrieval.documents import Document, KnowledgeError, load_directory
@@ -620,7 +618,7 @@ class KnowledgeBase:
         if not candidates or not any(t.known for t in terms):
             return []  # Linked to the knowledge base by WordNet's guesses alone.
         # Off topic when no candidate links the question to itself by more than chance.
-        against = ADVICE_UNKNOWN_WORDS if asks_for_advice(question[:MAX_QUERY_CHARS]) else UNKNOWN_WORDS
+        against = chance_bar(question[:MAX_QUERY_CHARS])
         if is_off_topic(terms, self._held_by_each(candidates, terms), against):
             return []
         best_matched = max(score for _, score in candidates)
