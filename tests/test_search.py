@@ -172,6 +172,26 @@ def test_the_introduction_comes_from_the_document_that_matches_best() -> None:
     assert ranked[0].paragraph == 1
 
 
+@pytest.mark.parametrize("question", ["what did the attorney general decide", "what did the AG decide"])
+def test_a_title_news_writing_abbreviates_is_found_by_the_words_a_member_types(question: str) -> None:
+    knowledge_base = KnowledgeBase(
+        [
+            _document(
+                "water",
+                [
+                    "The general store opened its doors to the state's farmers on Friday.",
+                    "Nevada Atty. Gen. Ruth Ortiz decided that farmers may draw water from the river.",
+                ],
+            )
+        ]
+    )
+
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.paragraph == 2
+    assert result.unmatched == ()
+
+
 def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> None:
     document = Document(
         "notes",
@@ -701,7 +721,10 @@ def test_within_one_edit(a: str, b: str, close: bool) -> None:
 
 
 def test_initials_find_the_name_written_in_full(knowledge_base: KnowledgeBase) -> None:
-    assert knowledge_base.search("who's the AG?").hits[0].passage.paragraph == 4
+    # Paragraph 4 writes "Attorney General Kamala Harris", paragraph 3 "Atty. Gen. Kamala Harris".
+    shown = [hit.passage.paragraph for hit in knowledge_base.search("who's the AG?").hits]
+    assert shown[0] in (3, 4)
+    assert {3, 4} <= set(shown)
 
 
 def brute_force_rank(knowledge_base: KnowledgeBase, question: str, k: int) -> list[int]:

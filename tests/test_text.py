@@ -65,11 +65,29 @@ def test_accents_are_folded_as_people_type_them() -> None:
         pytest.param("immigrants", "immigration", id="stemming-shared-stem"),
         pytest.param("write", "wrote", id="irregular-verb"),
         pytest.param("celoron", "Céloron", id="accents"),
+        pytest.param("attorney general", "Atty. Gen.", id="news-title-abbreviation"),
+        pytest.param("lieutenant governor", "Lt. Gov.", id="news-title-abbreviations"),
+        pytest.param("fresno california", "Fresno, Calif.", id="news-state-abbreviation"),
     ],
 )
 def test_the_way_a_reader_types_a_word_finds_the_way_the_article_prints_it(typed: str, printed: str) -> None:
     assert tokenize(typed) == tokenize(printed)
     assert tokenize(typed)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        pytest.param("gen z", ["gen", "z"], id="no-period"),
+        pytest.param("the sen. said", ["sen"], id="no-capital"),
+        pytest.param("Miss. Smith", ["miss", "smith"], id="word-too"),
+        pytest.param("General Gen.", ["general", "general"], id="end-of-text"),
+    ],
+)
+def test_only_news_abbreviations_written_with_a_capital_and_a_period_are_written_out(
+    text: str, tokens: list[str]
+) -> None:
+    assert tokenize(text) == tokenize(" ".join(tokens))
 
 
 @pytest.mark.parametrize("text", ["Baca’s", "Baca's", "BACA’S"])
