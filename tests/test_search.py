@@ -544,6 +544,29 @@ def test_a_member_talking_about_their_own_life_is_not_answered_from_the_article(
 
 
 @pytest.mark.parametrize(
+    "question", ["which county in florida has the most people", "who was the youngest sheriff in history"]
+)
+def test_a_question_asking_for_a_record_of_the_world_is_not_answered_from_the_article(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # "county", "people", "sheriff": words of the article, but the record asked for is not in it.
+    assert not knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which state has the most deportations", "who has the highest deportation numbers, baca or arpaio"],
+)
+def test_a_question_asking_for_the_articles_own_record_is_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph in (5, 6)  # "the largest number of ... deportations"
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "r u sure ndlon sued him",
