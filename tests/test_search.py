@@ -553,6 +553,26 @@ def test_a_question_asking_for_a_record_of_the_world_is_not_answered_from_the_ar
     assert not knowledge_base.search(question).answered
 
 
+def test_a_question_about_how_things_usually_are_is_not_answered_from_the_article(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # "county", "office": words of the article, which reports what happened, not what is usual.
+    assert not knowledge_base.search("what does a county clerk office typically do").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did baca usually honor the holds before this",
+        "how many immigrants does la county send to ice on average",
+    ],
+)
+def test_asking_the_article_how_things_usually_were_is_still_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
 @pytest.mark.parametrize(
     "question",
     ["which state has the most deportations", "who has the highest deportation numbers, baca or arpaio"],
