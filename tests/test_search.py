@@ -532,6 +532,7 @@ def test_a_member_asking_for_advice_is_not_answered_from_the_article(
         "my brother got a letter from the county, what do i do",
         "r u going to the state fair",
         "how many emails a day r u sending",
+        "whats a good public library near me",
     ],
 )
 def test_a_member_talking_about_their_own_life_is_not_answered_from_the_article(

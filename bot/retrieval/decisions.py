@@ -82,15 +82,16 @@ def asks_for_advice(question: str) -> bool:
 
 
 # A member asking about their own life or the others' ("a template for an apology letter to *my*
-# teacher", "how many problems a day *r u* doing"), or whether a thing is wise ("*is it bad to* run
-# every day"), talks to the server rather than asking what the article says: the question is held to
-# the same bar as one asking for advice. Questions about the article asked that way ("*r u* sure
-# ndlon sued him", "*is it ok to* ignore ice holds now", "*my* bad, who is newman again") name
-# nothing the article lacks and are answered as before. Measured on the article's forty-four
-# development sets and both off-topic sets: 3 more off-topic questions refused, nothing else
-# changed; SQuAD unchanged.
+# teacher", "how many problems a day *r u* doing", "animal shelters *near me*"), or whether a thing is
+# wise ("*is it bad to* run every day"), talks to the server rather than asking what the article says:
+# the question is held to the same bar as one asking for advice. Questions about the article asked
+# that way ("*r u* sure ndlon sued him", "*is it ok to* ignore ice holds now", "*my* bad, who is
+# newman again") name nothing the article lacks and are answered as before. Measured on the
+# article's forty-four development sets and both off-topic sets: 3 more off-topic questions refused,
+# nothing else changed; SQuAD unchanged. "Near me", found with a third off-topic set
+# (``article_offtopic3.jsonl``): 1 more refused there, nothing else changed.
 _PERSONAL_RE = re.compile(
-    r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u))\b"
+    r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u)|near\s+me)\b"
     r"|\bis\s+it\s+(?:bad|ok|okay|safe|worth|normal|healthy|good|fine)\s+(?:to|if)\b",
     re.IGNORECASE,
 )
