@@ -312,6 +312,14 @@ def test_off_topic_questions_sharing_a_word_by_chance_are_declined(
     assert result.hits == ()
 
 
+def test_the_united_states_is_not_read_as_a_consensus(knowledge_base: KnowledgeBase) -> None:
+    # The bundled synonyms file reads "unified", "on the same page" as the article's "consensus".
+    terms = [t.term for t in knowledge_base.analyse("did this happen all over the united states")]
+
+    assert "consensus" not in terms
+    assert "consensus" in [t.term for t in knowledge_base.analyse("was cali unified on this before baca")]
+
+
 def test_refusing_the_holds_is_bacas_no_longer_honoring_them(knowledge_base: KnowledgeBase) -> None:
     # Harris's paragraph says police "can ignore" the requests; Baca's, that he will "no longer honor"
     # them. The bundled synonyms file reads "refusing" as both.
