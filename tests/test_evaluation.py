@@ -28,7 +28,7 @@ SECOND_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout2.jsonl"
 CHAT_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout3.jsonl"
 BLIND_CHAT_SET = REPO_ROOT / "tests" / "data" / "article_holdout4.jsonl"
 BLIND_PLAIN_SET = REPO_ROOT / "tests" / "data" / "article_holdout5.jsonl"
-LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 48)]
+LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 50)]
 CHAT_DEV_SETS = [REPO_ROOT / "tests" / "data" / f"article_chat_dev{n}.jsonl" for n in ("", "2")]
 
 SQUAD: dict[str, Any] = {
@@ -186,6 +186,7 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         (42, 43),
         (44, 45),
         (46, 47),
+        (48, 49),
     ],
     ids=[
         "phase-1",
@@ -206,18 +207,20 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         "fourth-round-phase-1",
         "fifth-round-phase-1",
         "fifth-round-second-pair",
+        "sixth-round-phase-1",
     ],
 )
 def test_the_newest_blind_pairs_stay_above_their_floors(
     knowledge_base: KnowledgeBase, chat_set: int, plain_set: int
 ) -> None:
-    # Written from the article alone before each phase of five rounds (and pairs after some phases).
-    # Measured on this version: chat hit@1 0.943, 0.886, 0.871, 0.857, 0.871, 0.943, 0.900, 0.843,
-    # 0.929, 0.829, 0.900, 0.886, 0.871, 0.843, 0.871, 0.900, 0.857, 0.871; hit@3 0.986, 1.000, 1.000,
-    # 0.957, 0.957, 0.986, 0.986, 0.929, 0.986, 0.943, 0.986, 0.986, 0.943, 0.943, 0.943, 0.971, 0.957,
-    # 0.914; plain hit@1 0.979, 0.917, 0.938, 0.938, 0.917, 0.979, 0.938, 0.917, 0.896, 0.958, 0.917,
-    # 0.958, 0.979, 0.938, 0.938, 1.000, 0.979, 0.979; hit@3 1.000, 1.000, 0.958, 0.958, 1.000, 1.000,
-    # 0.979, 0.958, 0.979, 0.979, 0.979, 0.958, 1.000, 0.979, 1.000, 1.000, 1.000, 1.000.
+    # Written from the article alone before each phase of six rounds (and pairs after some phases).
+    # Measured on this version: chat hit@1 0.943, 0.871, 0.871, 0.843, 0.857, 0.943, 0.929, 0.857,
+    # 0.914, 0.857, 0.900, 0.900, 0.857, 0.871, 0.871, 0.914, 0.857, 0.871, 0.886; hit@3 0.986,
+    # 1.000, 1.000, 0.957, 0.957, 0.986, 0.986, 0.943, 0.986, 0.943, 0.986, 0.986, 0.943, 0.943,
+    # 0.943, 0.971, 0.971, 0.914, 0.986; plain hit@1 0.979, 0.938, 0.958, 0.958, 0.917, 0.979,
+    # 0.938, 0.917, 0.917, 0.958, 0.938, 0.938, 0.979, 0.938, 0.958, 1.000, 0.979, 1.000, 0.958;
+    # hit@3 1.000, 1.000, 0.958, 0.958, 1.000, 1.000, 0.979, 0.958, 0.979, 0.979, 0.979, 0.958,
+    # 1.000, 0.979, 1.000, 1.000, 1.000, 1.000, 1.000.
     # The floors sit a few questions below, so that a change that costs them is seen, not so that
     # noise fails.
     chat = evaluate(
@@ -232,6 +235,21 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
     assert chat.hit_at_3 >= 0.88 and plain.hit_at_3 >= 0.92
     assert chat.wrongly_refused <= 3 and plain.wrongly_refused <= 2
     assert {kind: refused for kind, refused, _ in chat.refused_by_kind}["off-topic"] >= 12
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [("article_offtopic1", 56), ("article_offtopic2", 50), ("article_offtopic3", 72)],
+)
+def test_the_off_topic_sets_stay_above_their_floors(
+    knowledge_base: KnowledgeBase, name: str, floor: int
+) -> None:
+    # Off-topic questions written to share words with the article by chance ("which county in Texas
+    # has the most people"). Measured on this version: 60 of 60, 54 of 60 and 76 of 80 refused.
+    report = evaluate(knowledge_base, load_cases(REPO_ROOT / "tests" / "data" / f"{name}.jsonl"))
+
+    assert report.answerable == 0
+    assert {kind: refused for kind, refused, _ in report.refused_by_kind}["off-topic"] >= floor
 
 
 @pytest.mark.parametrize("path", CHAT_DEV_SETS, ids=lambda p: p.stem)
