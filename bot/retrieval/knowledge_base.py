@@ -618,7 +618,7 @@ class KnowledgeBase:
         if not candidates or not any(t.known for t in terms):
             return []  # Linked to the knowledge base by WordNet's guesses alone.
         # Off topic when no candidate links the question to itself by more than chance.
-        against = chance_bar(question[:MAX_QUERY_CHARS])
+        against = chance_bar(question[:MAX_QUERY_CHARS], terms)
         if is_off_topic(terms, self._held_by_each(candidates, terms), against):
             return []
         best_matched = max(score for _, score in candidates)
