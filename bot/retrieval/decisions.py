@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.retrieval.place_names import place_and_time_names
@@ -315,10 +315,11 @@ class PassageLinks:
 def is_off_topic(
     terms: Sequence[QueryTerm],
     held_by_passages: Iterable[PassageLinks] = (),
-    against: float = UNKNOWN_WORDS,
+    against: float | Callable[[], float] = UNKNOWN_WORDS,
 ) -> bool:
     """True when, for each passage that could be shown, one or two words link the question to it and
-    several link it nowhere (weighing at least ``against`` times those links).
+    several link it nowhere (weighing at least ``against`` times those links; ``against`` may be a
+    function giving it, called only when the question has unknown words).
 
     ``held_by_passages`` gives, for each such passage, what it holds of ``terms``, and is read only
     when the question has unknown words; a link is a known word the passage holds (with none given,
@@ -350,7 +351,8 @@ def is_off_topic(
         for t in {t.word: t for t in terms if not t.known and t.word not in UNCOUNTED_WORDS}.values()
     )
     if unknown <= 0:
-        return False  # Before ``held_by_passages`` is read: most questions stop here.
+        return False  # Before ``held_by_passages`` and ``against`` are read: most questions stop here.
+    bar = against() if callable(against) else against
     in_order = [word for word, _ in itertools.groupby(t.word for t in terms)]
     names = place_and_time_names(in_order)
     place_or_time = frozenset(word for name in names for word in name)
@@ -359,7 +361,7 @@ def is_off_topic(
     passages = iter(held_by_passages)
     first = next(passages, None)
     return all(
-        unknown >= against * _link_weight(terms, held, place_or_time, one_place)
+        unknown >= bar * _link_weight(terms, held, place_or_time, one_place)
         for held in itertools.chain([first], passages)
     )
 

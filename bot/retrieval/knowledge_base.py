@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import time
@@ -618,7 +619,8 @@ class KnowledgeBase:
         if not candidates or not any(t.known for t in terms):
             return []  # Linked to the knowledge base by WordNet's guesses alone.
         # Off topic when no candidate links the question to itself by more than chance.
-        against = chance_bar(question[:MAX_QUERY_CHARS], terms)
+        # How much a chance link must be outweighed, read only for a question with unknown words.
+        against = functools.partial(chance_bar, question[:MAX_QUERY_CHARS], terms)
         if is_off_topic(terms, self._held_by_each(candidates, terms), against):
             return []
         best_matched = max(score for _, score in candidates)
