@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.retrieval import proximity
-from bot.retrieval.decisions import SUPPORT_RATIO, asked_thing
+from bot.retrieval.decisions import SUPPORT_RATIO
 from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.evaluation import load_cases
 from bot.retrieval.knowledge_base import (
@@ -560,43 +560,6 @@ def test_a_question_asking_for_a_record_of_the_world_is_not_answered_from_the_ar
 ) -> None:
     # "county", "people", "sheriff": words of the article, but the record asked for is not in it.
     assert not knowledge_base.search(question).answered
-
-
-@pytest.mark.parametrize(
-    ("question", "thing"),
-    [
-        ("What is the capital of the state of Arizona?", "capital"),
-        ("who was the first president of mexico", "president"),
-        ("whats the difference between a state park and a county park", "difference"),
-        ("What is the legal complaint against holding people in county jails?", "complaint"),
-        ("so whats the state park ranger's name", "name"),
-        ("who sued baca", None),
-        ("what did the AG say", None),
-    ],
-)
-def test_the_thing_a_question_asks_about_is_its_noun_after_the(question: str, thing: str | None) -> None:
-    assert asked_thing(question) == thing
-
-
-def test_asking_what_a_thing_the_article_lacks_is_declined_when_only_common_words_link_it(
-    knowledge_base: KnowledgeBase,
-) -> None:
-    # "state" and "county" are common English: "difference" is what the question is about.
-    result = knowledge_base.search("what is the difference between a state park and a county park")
-
-    assert not result.answered
-    assert "difference" in result.unmatched
-
-
-@pytest.mark.parametrize("question", ["what is the address of ndlon", "what was the outcome of the lawsuit"])
-def test_asking_what_a_thing_the_article_lacks_is_answered_with_a_note_when_a_rarer_word_links_it(
-    knowledge_base: KnowledgeBase, question: str
-) -> None:
-    # "NDLON", "lawsuit": the question is about what the article covers; it says what it lacks.
-    result = knowledge_base.search(question)
-
-    assert result.answered
-    assert result.unmatched
 
 
 def test_a_question_about_how_things_usually_are_is_not_answered_from_the_article(

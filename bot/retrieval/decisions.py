@@ -144,64 +144,15 @@ def asks_in_general(question: str) -> bool:
     return _IN_GENERAL_RE.search(question) is not None
 
 
-# A question asking what or who a thing is ("what is the *capital* of the state of Arizona", "who was
-# the first *president* of the United States", "what is the *difference* between a state park and a
-# national park"), where the knowledge base lacks the thing asked for and the question shares only
-# common English words with it (each at least ``COMMON_LINK_ZIPF``: "state", "first", "national"),
-# asks about something else: it is held to the same bar as advice. A rarer word shared ("what is the
-# address of *NDLON*'s headquarters", SQuAD's "what is a trait of *sequential hermaphrodites*") says
-# the question is about what the knowledge base covers, and it is judged as any other. Measured on the
-# article's forty-four development sets and the three off-topic sets: 2 more off-topic and 2 more
-# near-topic questions refused ("whos the head of ice rn"), nothing else changed; the same from Zipf
-# 4.0 to 5.0. SQuAD unchanged (with no Zipf bar, 1 answerable question refused: "trait").
-COMMON_LINK_ZIPF = 4.5
-_ASKS_WHAT_RE = re.compile(
-    r"^\W*(?:(?:so|ok|wait)\s+)?(?:what|who|which)(?:'s|s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|a|an)\s+",
-    re.IGNORECASE,
-)
-_WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-
-# How many words after "the" are read for the thing asked about ("the first state park *ranger*").
-ASKED_THING_WORDS = 4
-
-
-def asked_thing(question: str) -> str | None:
-    """The noun a "what is the X" or "who was the X" question asks for, in lower case: "capital" in
-    "what is the capital of Arizona", "president" in "who was the first president"; the last noun of
-    a compound ("park" in "the state park"). None for other questions."""
-    match = _ASKS_WHAT_RE.match(question)
-    if match is None:
-        return None
-    found = _WORD_RE.findall(question[match.end() :])[:ASKED_THING_WORDS]
-    words = [str(w).lower().removesuffix("'s") for w in found]
-    can_be_noun = ["NOUN" in word_lemmas(word) for word in words]
-    for i, word in enumerate(words):
-        if can_be_noun[i] and not (i + 1 < len(words) and can_be_noun[i + 1]):
-            return word
-    return None
-
-
-def asks_about_something_else(question: str, terms: Sequence[QueryTerm]) -> bool:
-    """True when ``question`` asks what a thing is that the knowledge base lacks, and shares only
-    common English words with it."""
-    thing = asked_thing(question)
-    if thing is None or thing in UNCOUNTED_WORDS:
-        return False
-    if not any(t.word == thing and not t.known for t in terms):
-        return False
-    return all(zipf(t.word) >= COMMON_LINK_ZIPF for t in terms if t.known and t.word not in FRAME_VERBS)
-
-
-def chance_bar(question: str, terms: Sequence[QueryTerm] = ()) -> float:
+def chance_bar(question: str) -> float:
     """How many times its links a question's unknown words must weigh for it to be off topic
-    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records, for how
-    things usually are, and for what a thing the knowledge base lacks is."""
+    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records and for
+    how things usually are."""
     if (
         asks_for_advice(question)
         or talks_to_members(question)
         or asks_for_a_record(question)
         or asks_in_general(question)
-        or asks_about_something_else(question, terms)
     ):
         return ADVICE_UNKNOWN_WORDS
     return UNKNOWN_WORDS
