@@ -582,6 +582,16 @@ def test_asking_the_article_how_things_usually_were_is_still_answered(
     assert knowledge_base.search(question).answered
 
 
+def test_a_question_asking_for_a_judgment_of_the_article_is_not_taken_for_a_record(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # "the most controversial": an adjective after "most" asks for a judgment, not a record.
+    result = knowledge_base.search("what is the most controversial part of the policy")
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph == 7  # Newman's "belligerent ... opposition"
+
+
 @pytest.mark.parametrize(
     "question",
     ["which state has the most deportations", "who has the highest deportation numbers, baca or arpaio"],

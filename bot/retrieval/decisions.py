@@ -103,27 +103,34 @@ def talks_to_members(question: str) -> bool:
     return _PERSONAL_RE.search(question) is not None
 
 
-# A question asking for a record ("what is *the tallest* mountain in the state of California", "which
-# county in Texas has *the most* people") asks a fact of the world, not of the article, when it names
-# something the article lacks: it is held to the same bar as advice. A superlative is an adjective
-# lemminflect reads as another's form ending in "est" ("tallest": "tall"), or "most" and "least";
-# "best", "worst", "latest" and "newest" ask for judgments and news as often ("whats the latest on the
-# trust act"). Questions asking the article's own record name nothing it lacks ("which state has the
-# most deportations", "who has the highest deportation numbers, baca or arpaio") and are answered
-# as before. Measured on the article's forty-four development sets and both off-topic sets: 2 more
-# off-topic questions refused, nothing else changed; SQuAD unchanged.
-_THE_WORD_RE = re.compile(r"\bthe\s+([^\W\d_]+)", re.IGNORECASE)
+# A question asking for a record ("what is *the tallest* mountain in the state of California",
+# "which county in Texas has *the most* people") asks a fact of the world, not of the article, when
+# it names something the article lacks: it is held to the same bar as advice. A superlative is an
+# adjective lemminflect reads as another's form ending in "est" ("tallest": "tall"), or "most" and
+# "least" before a word that is no adjective or adverb ("the most people", not "the most
+# controversial part of the policy", which asks for a judgment); "best", "worst", "latest" and
+# "newest" ask for judgments and news as often ("whats the latest on the trust act"). Questions
+# asking the article's own record name nothing it lacks ("which state has the most deportations",
+# "who has the highest deportation numbers, baca or arpaio") and are answered as before. Measured on
+# the article's forty-four development sets and both off-topic sets: 2 more off-topic questions
+# refused, nothing else changed; SQuAD unchanged.
+_THE_WORD_RE = re.compile(r"\bthe\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?", re.IGNORECASE)
 _NOT_RECORDS = frozenset("best worst latest newest".split())
 
 
 def asks_for_a_record(question: str) -> bool:
-    """True when ``question`` says "the" before a superlative: "the tallest", "the most"."""
-    return any(_is_superlative(match.group(1).lower()) for match in _THE_WORD_RE.finditer(question))
+    """True when ``question`` says "the" before a superlative: "the tallest", "the most people"."""
+    return any(
+        _is_superlative(match.group(1).lower(), (match.group(2) or "").lower())
+        for match in _THE_WORD_RE.finditer(question)
+    )
 
 
-def _is_superlative(word: str) -> bool:
+def _is_superlative(word: str, following: str) -> bool:
     if word in ("most", "least"):
-        return True
+        # "the most people" counts; "the most controversial part" asks for a judgment.
+        lemmas = word_lemmas(following) if following else {}
+        return "ADJ" not in lemmas and "ADV" not in lemmas
     if not word.endswith("est") or word in _NOT_RECORDS:
         return False
     return any(lemma != word for lemma in word_lemmas(word).get("ADJ", ()))
