@@ -241,13 +241,19 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
 
 @pytest.mark.parametrize(
     ("name", "floor"),
-    [("article_offtopic1", 56), ("article_offtopic2", 50), ("article_offtopic3", 72)],
+    [
+        ("article_offtopic1", 56),
+        ("article_offtopic2", 52),
+        ("article_offtopic3", 72),
+        ("article_offtopic4", 84),
+    ],
 )
 def test_the_off_topic_sets_stay_above_their_floors(
     knowledge_base: KnowledgeBase, name: str, floor: int
 ) -> None:
     # Off-topic questions written to share words with the article by chance ("which county in Texas
-    # has the most people"). Measured on this version: 60 of 60, 54 of 60 and 76 of 80 refused.
+    # has the most people"). Measured on this version: 60 of 60, 56 of 60, 77 of 80 and 88 of 100
+    # refused.
     report = evaluate(knowledge_base, load_cases(REPO_ROOT / "tests" / "data" / f"{name}.jsonl"))
 
     assert report.answerable == 0
