@@ -562,6 +562,20 @@ def test_a_question_asking_for_a_record_of_the_world_is_not_answered_from_the_ar
     assert not knowledge_base.search(question).answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who was the first president of the United States?",
+        "whats the difference between a state park and a national park",
+    ],
+)
+def test_words_a_passage_holds_only_in_sentences_far_apart_do_not_link_a_question_to_it(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # Paragraph 6 has "First and foremost" and, three sentences on, "the state of California".
+    assert not knowledge_base.search(question).answered
+
+
 def test_a_question_about_how_things_usually_are_is_not_answered_from_the_article(
     knowledge_base: KnowledgeBase,
 ) -> None:

@@ -20,6 +20,7 @@ from bot.retrieval import answer_types, proximity, which_questions
 from bot.retrieval.decisions import (
     ANSWER_THRESHOLD,
     FRAME_VERBS,
+    LINK_SENTENCES,
     ROLE_WORDS,
     SUPPORT_RATIO,
     UNCOUNTED_WORDS,
@@ -660,9 +661,28 @@ class KnowledgeBase:
             if " " not in first.word + second.word  # not a phrase already ("let go")
         ]
         for j, i in enumerate(indices.tolist()):
-            held = {term for term, passage_holds in holds.items() if passage_holds[j]}
+            held = self._held_together(
+                i, {str(term) for term, passage_holds in holds.items() if passage_holds[j]}
+            )
             both_held = [(a, b) for a, b in pairs if a.term in held and b.term in held]
             yield PassageLinks(held, self._phrases_held(i, both_held))
+
+    def _held_together(self, i: int, held: set[str]) -> set[str]:
+        """Of the question terms ``held`` by body passage ``i``, those that its best run of
+        ``LINK_SENTENCES`` neighbouring sentences holds, with those no sentence shows (a name's
+        initials); all of them in a header passage, whose title and summary are read as one."""
+        passage = self.passages[i]
+        if len(held) <= 1 or passage.paragraph == HEADER_PARAGRAPH:
+            return held
+        in_sentences = [held & found for _, found in passage.sentence_terms]
+        if len(in_sentences) <= LINK_SENTENCES:
+            return held
+        runs = (
+            set().union(*in_sentences[start : start + LINK_SENTENCES])
+            for start in range(len(in_sentences) - LINK_SENTENCES + 1)
+        )
+        best: set[str] = max(runs, key=len)  # the first of the runs holding the most
+        return best | (held - set().union(*in_sentences))
 
     def _phrases_held(
         self, i: int, pairs: Sequence[tuple[QueryTerm, QueryTerm]]
