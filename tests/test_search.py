@@ -576,6 +576,33 @@ def test_words_a_passage_holds_only_in_sentences_far_apart_do_not_link_a_questio
     assert not knowledge_base.search(question).answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats a good strategy for a job interview",
+        "what's the difference between a state fair and a county fair",
+        "is it legal to turn right on red in most states",
+    ],
+)
+def test_questions_about_the_world_in_everyday_forms_are_not_answered_from_the_article(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert not knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats the difference between what harris said and what baca did",
+        "is it legal for the sheriff to ignore ice holds",
+    ],
+)
+def test_questions_about_the_article_in_those_forms_are_still_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
 def test_a_question_about_how_things_usually_are_is_not_answered_from_the_article(
     knowledge_base: KnowledgeBase,
 ) -> None:

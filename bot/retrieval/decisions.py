@@ -71,7 +71,8 @@ _ADVICE_RE = re.compile(
     r"|\bwhat(?:'s|s|\s+is)?\s+(?:a|the)\s+(?:good|best|easiest|cheapest)\s+way\b"
     r"|\b(?:any|good)\s+(?:recs?|recommendations?|tips|suggestions)\b"
     r"|\bshould\s+i\b|\b(?:best|good)\s+(?:way|place|spot|time)\s+to\b"
-    r"|\banyone\s+(?:know|got|have)\b|\bwhere\s+(?:can|do|should)\s+i\b",
+    r"|\banyone\s+(?:know|got|have)\b|\bwhere\s+(?:can|do|should)\s+i\b"
+    r"|\b(?:good|best)\s+strateg(?:y|ies)\s+(?:for|to)\b",
     re.IGNORECASE,
 )
 
@@ -92,7 +93,7 @@ def asks_for_advice(question: str) -> bool:
 # (``article_offtopic3.jsonl``): 1 more refused there, nothing else changed.
 _PERSONAL_RE = re.compile(
     r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u)|near\s+me)\b"
-    r"|\bis\s+it\s+(?:bad|ok|okay|safe|worth|normal|healthy|good|fine)\s+(?:to|if)\b",
+    r"|\bis\s+it\s+(?:bad|ok|okay|safe|worth|normal|healthy|good|fine|legal)\s+(?:to|if)\b",
     re.IGNORECASE,
 )
 
@@ -140,9 +141,17 @@ def _is_superlative(word: str, following: str) -> bool:
 # do", "when do tax refunds *usually* hit the bank") asks about the world in general; a news article
 # reports what happened once. Held to the same bar as advice. Measured on the article's forty-four
 # development sets and both off-topic sets: 1 more off-topic question refused, nothing else changed
-# (nine of their questions ask so, none answerable); SQuAD unchanged.
+# (nine of their questions ask so, none answerable); SQuAD unchanged. So does a question asking how
+# two things differ ("what is the *difference between* a county fair and a state fair"); with it,
+# "*is it legal to* make a U-turn" (talk about one's own life) and "a *good strategy for* winning at
+# Monopoly" (advice), found with a fourth off-topic set (``article_offtopic4.jsonl``): 4 more
+# refused there, nothing else changed on the development and off-topic sets; SQuAD unchanged.
+# Questions comparing what the article reports ("whats the difference between what harris said and
+# what baca did") share rarer words with it and are answered as before.
 _IN_GENERAL_RE = re.compile(
-    r"\b(?:typically|usually|generally|normally|in\s+general|on\s+average)\b", re.IGNORECASE
+    r"\b(?:typically|usually|generally|normally|in\s+general|on\s+average)\b"
+    r"|\bdifference\s+between\b|\bdiffers?\s+from\b",
+    re.IGNORECASE,
 )
 
 
