@@ -252,7 +252,7 @@ def test_the_off_topic_sets_stay_above_their_floors(
     knowledge_base: KnowledgeBase, name: str, floor: int
 ) -> None:
     # Off-topic questions written to share words with the article by chance ("which county in Texas
-    # has the most people"). Measured on this version: 60 of 60, 56 of 60, 77 of 80 and 88 of 100
+    # has the most people"). Measured on this version: 60 of 60, 56 of 60, 77 of 80 and 92 of 100
     # refused.
     report = evaluate(knowledge_base, load_cases(REPO_ROOT / "tests" / "data" / f"{name}.jsonl"))
 
