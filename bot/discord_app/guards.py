@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.retrieval.chat import MARKUP_OR_LINK
 from bot.settings import Settings
 
 QUESTION_WORDS = frozenset(
@@ -18,7 +19,7 @@ QUESTION_WORDS = frozenset(
 
 _LEADING_MENTIONS_RE = re.compile(r"^(?:\s*<@!?\d+>\s*[,:]?)+")
 # Mentions, channels, custom emoji and times as Discord writes them in a message, and links.
-_MARKUP_OR_LINK_RE = re.compile(r"<[^<>\s]*\d{5,}[^<>\s]*>|https?://\S+", re.IGNORECASE)
+_MARKUP_OR_LINK_RE = re.compile(MARKUP_OR_LINK, re.IGNORECASE)
 # What ends a message without being a word or a question mark: spaces, emoji, "!", ".", ")".
 _TRAILING_NON_WORDS_RE = re.compile(r"[^\w?]+$")
 

@@ -57,9 +57,11 @@ _CURRENCY_ONLY = frozenset({"m", "b"})
 _MARKS_RE = re.compile(r"[?!]{2,}|\.{4,}|,{2,}")
 _SPACE_RE = re.compile(r"\s+")
 # What a chat app writes in a message's text for a mention, a channel, a custom emoji or a time (an id
-# in angle brackets: "<@1234567890>", "<:pepe:1234567890>", "<t:1354665600:R>"), and web addresses:
-# they point at something, they are no words of a question.
-_MARKUP_RE = re.compile(r"<[^<>\s]*[0-9]{5,}[^<>\s]*>|\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+# in angle brackets: "<@1234567890>", "<:pepe:1234567890>", "<t:1354665600:R>"), and web links: they
+# point at something, they are no words of a question (the Discord layer reads a message's ending past
+# them too). A question's text also drops addresses written without a scheme ("www.").
+MARKUP_OR_LINK = r"<[^<>\s]*[0-9]{5,}[^<>\s]*>|\bhttps?://\S+"
+_MARKUP_RE = re.compile(MARKUP_OR_LINK + r"|\bwww\.\S+", re.IGNORECASE)
 # A word in lower case with a letter typed three times or more: "whyyy", "sooo", "bacaaa". Words with
 # a capital are left: "AAA", "PPP", "Charles III" and names are written so (SQuAD asks about them).
 _ELONGATED_RE = re.compile(r"(?<![\w'])[^\W\d_A-Z]*([^\W\d_A-Z])\1\1[^\W\d_A-Z]*(?![\w'])")
