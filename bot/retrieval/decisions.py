@@ -259,16 +259,6 @@ UNCOUNTED_WORDS = FRAME_VERBS | PHRASING_WORDS
 SUPPORT_RATIO = 0.4
 
 
-# Two question words a passage holds side by side as a common phrase of its own, in lower case
-# ("what is the *release date* of the next zelda game": the article's "held beyond their release
-# date"; "is the *new version* of minecraft out"), are one link, not two: a phrase is one thing the
-# question shares with the passage. A name ("TRUST Act", "Los Angeles") is left as its words, and so
-# is a phrase with a name in it ("Secure Communities deportations"): names are what the article is
-# about. Measured on the article's forty-four development sets (2,618 answerable questions) and the
-# off-topic set: 9 more off-topic questions refused ("whats the release date for gta 6"), nothing else
-# changed; SQuAD unchanged (0.006 of its unanswerable questions declined, from 0.005). Counting names
-# once too, and words not side by side in the question, refused 11 more off-topic questions on
-# forty-two of those sets, but 7 answerable ones as well ("is the trust act brand new or like a redo").
 # A passage links a question by the words a run of this many neighbouring sentences of it holds: a
 # question about a paragraph finds its words together, where a chance one picks them from sentences
 # about other things ("what is the difference between a *state* park and a *national* park": the
@@ -283,6 +273,16 @@ SUPPORT_RATIO = 0.4
 LINK_SENTENCES = 2
 
 
+# Two question words a passage holds side by side as a common phrase of its own, in lower case
+# ("what is the *release date* of the next zelda game": the article's "held beyond their release
+# date"; "is the *new version* of minecraft out"), are one link, not two: a phrase is one thing the
+# question shares with the passage. A name ("TRUST Act", "Los Angeles") is left as its words, and so
+# is a phrase with a name in it ("Secure Communities deportations"): names are what the article is
+# about. Measured on the article's forty-four development sets (2,618 answerable questions) and the
+# off-topic set: 9 more off-topic questions refused ("whats the release date for gta 6"), nothing else
+# changed; SQuAD unchanged (0.006 of its unanswerable questions declined, from 0.005). Counting names
+# once too, and words not side by side in the question, refused 11 more off-topic questions on
+# forty-two of those sets, but 7 answerable ones as well ("is the trust act brand new or like a redo").
 @dataclass(frozen=True)
 class PassageLinks:
     """What one passage holds of a question: the index ``terms`` of its words, and the ``phrases``
