@@ -150,6 +150,27 @@ def test_a_near_topic_question_asking_how_long_is_declined(knowledge_base: Knowl
     assert not knowledge_base.search("how long has Baca been in office?").answered
 
 
+def test_a_length_needs_a_number_that_measures_it() -> None:
+    question = "how long was lee baca sheriff for"
+
+    assert not holds_answer(
+        question, ["L.A. County sends an estimated 20,000 immigrants over to ICE each year."]
+    )
+    assert holds_answer(question, ["He served as sheriff for 15 years."])
+    assert holds_answer(question, ["He led the department for two decades, from 1998 to 2014."])
+    assert holds_answer(question, ["People were held beyond their release date, 20,000 of them."])
+
+
+def test_a_number_counting_something_else_does_not_say_how_long(knowledge_base: KnowledgeBase) -> None:
+    # The article counts the immigrants sent to ICE each year; it never says how long Baca served.
+    assert not knowledge_base.search("how long was lee baca sheriff for in total").answered
+    # "Held beyond their release date" says how long, in words.
+    answer = knowledge_base.search("how long did those ppl get held, like past their release or what")
+
+    assert answer.answered
+    assert "beyond their release date" in answer.hits[0].passage.text
+
+
 @pytest.mark.parametrize(
     "question",
     [

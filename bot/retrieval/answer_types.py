@@ -34,7 +34,7 @@ _QUANTITY_QUESTION_RE = re.compile(
 _DAYS_QUESTION_RE = re.compile(r"\bhow\s+many\s+(?:days|weeks|months)\b", re.IGNORECASE)
 
 # "How long has Baca been sheriff": a length of time (or of anything) is a number, or a span named in
-# words ("for decades", "a few weeks", "since October" does not count: the length is not given).
+# words ("for decades", "a few weeks", "since October" does not count: the length is not given) ...
 _LENGTH_QUESTION_RE = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
     r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|miles?|"
@@ -47,6 +47,27 @@ _NUMBER_WORDS = (
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
     "thousand thousands million millions billion billions trillion dozen dozens half twice percent"
 ).split()
+
+# ... and the number must measure the length: "48 hours", "three years", "a decade", "2.5 million
+# years", "for decades", "from 1596 to 1795", "since the 14th century", "held beyond their release
+# date". A number that counts something else does not ("20,000 immigrants over to ICE each year":
+# "how long was Lee Baca sheriff" was answered with it). Measured on the article's forty-four
+# development sets and the off-topic sets: 3 more near-topic questions declined, nothing else changed;
+# SQuAD unchanged (its "how long" questions are answered by a measured span, a year or "since").
+# Without "beyond" 7 more near-topic questions were declined, but so was the answerable "how long did
+# those ppl get held, like past their release or what".
+_LENGTH_UNITS = (
+    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|decades?|"
+    r"century|centuries|miles?|mi|kilometers?|kilometres?|km|feet|foot|ft|meters?|metres?|m|inch(?:es)?)"
+)
+_SPAN_RE = re.compile(
+    r"(?:\d[\d,.]*|\b(?:" + "|".join(_NUMBER_WORDS) + r"|a|an|several|few|many|couple|some)\b)"
+    r"(?:[\s-]+[^\s\d]+)?[\s-]+" + _LENGTH_UNITS + r"\b"
+    r"|\b(?:for|over|in|within|after)\s+(?:decades|centuries|years|months|weeks|days|hours)\b"
+    r"|\b(?:1\d\d\d|20\d\d)s?\b|\b(?:since|until|till|beyond|century|centuries|decade|decades)\b",
+    re.IGNORECASE,
+)
+
 _NUMBER_RE = re.compile(r"\d|%|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 _DAY_WORDS = (
@@ -153,5 +174,8 @@ def holds_answer(question: str, texts: Iterable[str]) -> bool:
     if _DAYS_QUESTION_RE.search(question):
         patterns.append(_DAY_RE)
     if _LENGTH_QUESTION_RE.search(question):
+        texts = list(texts)
+        if not any(_SPAN_RE.search(text) for text in texts):
+            return False
         patterns.append(_DURATION_RE)
     return any(pattern.search(text) for text in texts for pattern in patterns)
