@@ -265,3 +265,62 @@ def test_a_date_word_the_article_lacks_does_not_count_against_the_answer(
 )
 def test_index_terms_that_are_dates(term: str, is_date: bool) -> None:
     assert (term in answer_types.date_terms()) is is_date
+
+
+@pytest.mark.parametrize(
+    ("question", "letters"),
+    [
+        ("what does ICE stand for", "ice"),
+        ("wut does ICE actually stand for", "ice"),
+        ("ndlon stands for what lol", "ndlon"),
+        ("what does the acronym NDLON stand for?", "ndlon"),
+        ("what is AG short for", "ag"),
+        ("what does it stand for", None),
+        ("who filed the lawsuit", None),
+    ],
+)
+def test_a_question_asking_what_letters_stand_for_names_them(question: str, letters: str | None) -> None:
+    assert answer_types.asked_initialism(question) == letters
+
+
+@pytest.mark.parametrize(
+    ("letters", "text", "spelled"),
+    [
+        ("ndlon", "Chris Newman of the National Day Laborer Organizing Network (NDLON) said", True),
+        ("ice", "Immigration and Customs Enforcement agents", True),
+        ("fota", "Since 1963, the Festival of the Arts (FOTA) takes over campus", True),
+        ("qed", "led to quantum electrodynamics (or QED), which describes", True),
+        ("ag", "California Attorney General Kamala Harris said", True),
+        ("ice", "L.A. County sends an estimated 20,000 immigrants over to ICE each year", False),
+    ],
+)
+def test_letters_are_spelled_out_by_a_name_with_those_initials(
+    letters: str, text: str, spelled: bool
+) -> None:
+    assert answer_types.spells_out(letters, text) is spelled
+
+
+def test_letters_the_article_never_spells_out_are_not_explained_by_a_paragraph_that_repeats_them(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # The article writes "ICE" but never "Immigration and Customs Enforcement".
+    assert not knowledge_base.search("wait what does ICE even stand for").answered
+    # It does write out NDLON, and the paragraph that does is the answer.
+    answer = knowledge_base.search("what does ndlon stand for lol")
+    assert "National Day Laborer Organizing Network (NDLON)" in answer.hits[0].passage.text
+    # "Newman" is no abbreviation: what he stands for is asked as any other question.
+    assert knowledge_base.search("what does newman stand for").answered
+
+
+def test_letters_spelled_out_in_another_article_are_answered_there() -> None:
+    paragraphs = [
+        "Immigration and Customs Enforcement (ICE) asked the county to hold 300 people last year.",
+        "The sheriff said ICE requests would be reviewed case by case.",
+    ]
+    document = Document(
+        "ice", "ice.md", "Holds", tuple(Paragraph(i, t, i * 2) for i, t in enumerate(paragraphs, 1))
+    )
+    answer = KnowledgeBase([document]).search("what does ICE stand for")
+
+    assert answer.answered
+    assert answer.hits[0].passage.paragraph == 1

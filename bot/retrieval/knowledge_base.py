@@ -634,7 +634,22 @@ class KnowledgeBase:
         sentences = self._answering_sentences([i for i, _ in shown], terms)
         if not answer_types.holds_answer(question[:MAX_QUERY_CHARS], sentences):
             return []  # "How old is Baca?": the passages name him, but none holds a number.
+        letters = answer_types.asked_initialism(question[:MAX_QUERY_CHARS])
+        if letters is not None and not self._spelled_out(letters):
+            return []  # "What does ICE stand for?": the article uses the letters, never the name.
         return shown
+
+    def _spelled_out(self, letters: str) -> bool:
+        """True when a passage holding ``letters`` (the first ``SCAN_LIMIT`` of them) writes out the
+        name they abbreviate. True as well when the knowledge base never writes them in capitals
+        ("what does Newman stand for" asks what he stands for): the question is judged as any other."""
+        if letters not in self.index.vocabulary:
+            return True
+        texts = [self.passages[i].text for i in self.index.passages_holding([letters], SCAN_LIMIT)]
+        capitals = re.compile(rf"\b{re.escape(letters.upper())}\b")
+        if not any(capitals.search(text) for text in texts):
+            return True
+        return any(answer_types.spells_out(letters, text) for text in texts)
 
     def _answering_sentences(self, shown: Sequence[int], terms: Sequence[QueryTerm]) -> Iterator[str]:
         """The sentences of the ``shown`` passages whose question words weigh at least
