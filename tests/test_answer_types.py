@@ -324,3 +324,40 @@ def test_letters_spelled_out_in_another_article_are_answered_there() -> None:
 
     assert answer.answered
     assert answer.hits[0].passage.paragraph == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is lee baca still the sheriff rn or did he get replaced",
+        "is chris newman still at ndlon rn",
+        "does secure communities still exist today",
+        "is arpaio still sheriff in arizona these days",
+    ],
+)
+def test_a_question_asking_what_is_still_so_now_is_declined_by_a_dated_article(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert answer_types.asks_about_now(question)
+    assert not knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is baca still gonna honor the feds hold requests for ppl picked up on minor stuff?",
+        "is baca still gonna honor holds now that harris said its up to sheriffs",
+        "so cali cops can just ignore the feds on this now?",
+    ],
+)
+def test_a_question_about_the_news_itself_is_answered_whatever_its_still_or_now(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
+def test_a_passage_saying_what_is_still_so_answers_a_question_about_now() -> None:
+    paragraphs = ["The ferry, built in 1921, still runs today between the two islands every hour."]
+    document = Document("ferry", "ferry.md", "Ferry", (Paragraph(1, paragraphs[0], 2),))
+
+    assert KnowledgeBase([document]).search("is the ferry still running today").answered
