@@ -231,29 +231,3 @@ def spells_out(letters: str, text: str) -> bool:
             if not reached:
                 break
     return False
-
-
-# "Is Lee Baca still the sheriff rn", "does Secure Communities still exist today": the question asks
-# whether something holds now, which a dated article answers only where it says so itself ("still",
-# "today", "remains"). Without such a word in the passages to be shown it is declined, rather than
-# answered with what was true when the article was written. "Still" alone is not enough: "is baca
-# still gonna honor the holds for serious offenders" asks about the article's news. Measured on the
-# article's forty-four development sets and the off-topic sets: 4 more near-topic questions
-# declined, nothing else changed; SQuAD unchanged (its "still used today" is answered by passages
-# saying "still").
-# "Now that Harris said so" is no question about the present.
-_NOW = r"\b(?:rn|today|currently|nowadays|these\s+days|anymore|now(?!\s+that\b))\b"
-_ASKS_ABOUT_NOW_RE = re.compile(rf"\bstill\b.*{_NOW}|{_NOW}.*\bstill\b", re.IGNORECASE | re.DOTALL)
-_SPEAKS_OF_NOW_RE = re.compile(
-    r"\b(?:still|today|currently|nowadays|remains?|now)\b|\bto\s+this\s+day\b", re.IGNORECASE
-)
-
-
-def asks_about_now(question: str) -> bool:
-    """True when ``question`` asks whether something is still so at present ("still ... rn")."""
-    return _ASKS_ABOUT_NOW_RE.search(question) is not None
-
-
-def speaks_of_now(text: str) -> bool:
-    """True when ``text`` says what holds at its time of writing ("still", "today", "remains")."""
-    return _SPEAKS_OF_NOW_RE.search(text) is not None

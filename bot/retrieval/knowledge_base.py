@@ -637,10 +637,6 @@ class KnowledgeBase:
         letters = answer_types.asked_initialism(question[:MAX_QUERY_CHARS])
         if letters is not None and not self._spelled_out(letters):
             return []  # "What does ICE stand for?": the article uses the letters, never the name.
-        if answer_types.asks_about_now(question[:MAX_QUERY_CHARS]) and not any(
-            answer_types.speaks_of_now(self.passages[i].text) for i, _ in shown
-        ):
-            return []  # "Is Baca still sheriff rn?": the article says what was so in 2012.
         return shown
 
     def _spelled_out(self, letters: str) -> bool:
