@@ -324,3 +324,13 @@ def test_letters_spelled_out_in_another_article_are_answered_there() -> None:
 
     assert answer.answered
     assert answer.hits[0].passage.paragraph == 1
+
+
+def test_how_long_after_one_day_another_came_is_answered_by_the_days_named(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # Harris spoke on Tuesday, Baca on Wednesday: the article gives the days, not a length.
+    question = "how long after the AG directive did baca announce, like tues then wed?"
+
+    assert holds_answer(question, ["Harris issued the directive on Tuesday."])
+    assert knowledge_base.search(question).answered
