@@ -1,4 +1,5 @@
-"""Build ``related_words.tsv.gz`` and ``place_and_time_names.txt`` (in ``bot/data``) from WordNet 3.0.
+"""Build ``related_words.tsv.gz``, ``place_and_time_names.txt`` and ``noun_collocations.txt.gz`` (in
+``bot/data``) from WordNet 3.0.
 
 Reads the files Debian's ``wordnet-base`` installs (``apt-get install -y wordnet-base``): data.*,
 index.* and *.exc under /usr/share/wordnet, in the format of wndb(5), and writes:
@@ -13,6 +14,9 @@ index.* and *.exc under /usr/share/wordnet, in the format of wndb(5), and writes
   type them ("arizona", "los angeles", "wednesday", "october"): words WordNet writes with a capital
   in a sense of its noun.location or noun.time files, and in no sense in lower case ("china" is
   porcelain, "march" a verb) nor as a person's name ("washington"). Stop words are left out.
+- ``noun_collocations.txt.gz``: gzip (no time stamp) of WordNet's two-word nouns, one per line,
+  sorted, as people type them ("press release", "leap year", "public library", "election day"): both
+  words people write (``MIN_KEY_ZIPF``), neither a stop word.
 - ``WORDNET_LICENSE``: WordNet's license, which must accompany every copy of the data.
 
 Related words, in order of reliability: for each sense of the word (most frequent first, the parts
@@ -44,6 +48,7 @@ LICENSE_FILE = Path("/usr/share/doc/wordnet-base/copyright")
 OUT_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
 DATA_NAME = "related_words.tsv.gz"
 NAMES_NAME = "place_and_time_names.txt"
+COLLOCATIONS_NAME = "noun_collocations.txt.gz"
 LICENSE_NAME = "WORDNET_LICENSE"
 
 # Parts of speech in the order their senses are taken when a word has equally ranked senses in several.
@@ -306,6 +311,28 @@ def place_and_time_names(synsets: dict[tuple[str, int], Synset]) -> list[str]:
     )
 
 
+def noun_collocations(synsets: dict[tuple[str, int], Synset]) -> list[str]:
+    """WordNet's two-word nouns as people type them (see the module's docstring), sorted."""
+    typed: dict[str, float] = {}
+    found = set()
+    for (pos, _), synset in synsets.items():
+        if pos != "n":
+            continue
+        for word in synset.words:
+            parts = surface(word).split(" ")
+            if len(parts) == 2 and all(
+                part.isascii() and part.isalpha() and _clean(part) and _typed(part, MIN_KEY_ZIPF, typed)
+                for part in parts
+            ):
+                found.add(" ".join(parts))
+    return sorted(found)
+
+
+def gzipped_lines(lines: Iterable[str]) -> bytes:
+    """``lines``, one a line, gzipped without a time stamp (the same bytes on every run)."""
+    return gzip.compress("".join(f"{line}\n" for line in lines).encode("utf-8"), compresslevel=9, mtime=0)
+
+
 def data_bytes(related_lines: Iterable[str], irregular_lines: Iterable[str]) -> bytes:
     """The data file's bytes: the two sections, gzipped without a time stamp."""
     text = "\n".join(related_lines) + "\n\n" + "\n".join(irregular_lines) + "\n"
@@ -322,8 +349,9 @@ def license_text(copyright_file: Path) -> str:
             break
         body.append("" if line.strip() == "." else line[1:])
     header = (
-        "The related words in related_words.tsv.gz and the names in place_and_time_names.txt are\n"
-        "derived from WordNet 3.0 (https://wordnet.princeton.edu/), under the following license.\n\n"
+        "The related words in related_words.tsv.gz, the names in place_and_time_names.txt and the\n"
+        "two-word nouns in noun_collocations.txt.gz are derived from WordNet 3.0\n"
+        "(https://wordnet.princeton.edu/), under the following license.\n\n"
     )
     return header + "\n".join(body).rstrip() + "\n"
 
@@ -331,10 +359,11 @@ def license_text(copyright_file: Path) -> str:
 def build(wordnet: Path, copyright_file: Path, out: Path) -> None:
     """Write the data files and the license notice into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    synsets = read_synsets(wordnet)  # read once, for both files
+    synsets = read_synsets(wordnet)  # read once, for every file
     (out / DATA_NAME).write_bytes(data_bytes(*build_lines(wordnet, synsets)))
     names = "".join(f"{name}\n" for name in place_and_time_names(synsets))
     (out / NAMES_NAME).write_text(names, encoding="utf-8", newline="\n")
+    (out / COLLOCATIONS_NAME).write_bytes(gzipped_lines(noun_collocations(synsets)))
     (out / LICENSE_NAME).write_text(license_text(copyright_file), encoding="utf-8")
 
 

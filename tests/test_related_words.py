@@ -193,3 +193,8 @@ def test_build_is_deterministic_and_matches_the_shipped_data(tmp_path: Path) -> 
     assert gzip.decompress(first) == gzip.decompress(shipped)
     names = [(tmp_path / name / "place_and_time_names.txt").read_bytes() for name in ("first", "second")]
     assert names[0] == names[1] == _data().joinpath("place_and_time_names.txt").read_bytes()
+    nouns = [(tmp_path / name / "noun_collocations.txt.gz").read_bytes() for name in ("first", "second")]
+    assert nouns[0] == nouns[1]
+    assert gzip.decompress(nouns[0]) == gzip.decompress(
+        _data().joinpath("noun_collocations.txt.gz").read_bytes()
+    )

@@ -579,6 +579,39 @@ def test_words_a_passage_holds_only_in_sentences_far_apart_do_not_link_a_questio
 @pytest.mark.parametrize(
     "question",
     [
+        "is the public library open on monday or nah",
+        "When is Election Day held in the United States?",
+        "is the press release for the new pixel out yet",
+        "whats ur new years resolution for next year",
+    ],
+)
+def test_a_word_that_is_half_of_another_noun_does_not_link_a_question_to_the_article(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # "Public library", "election day", "press release", "new year": two-word nouns of English the
+    # article never writes; its "public safety", "National Day", "press office" and "new version" are
+    # other things.
+    assert not knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did the press office say",
+        "were ppl held past their release date",
+        "did law enforcement agree with harris",
+        "Which people will the sheriff's department no longer keep in custody when federal officials ask?",
+    ],
+)
+def test_the_articles_own_two_word_nouns_still_link_a_question_to_it(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "whats a good strategy for a job interview",
         "what's the difference between a state fair and a county fair",
         "is it legal to turn right on red in most states",

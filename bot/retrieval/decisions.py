@@ -397,7 +397,13 @@ def _link_share(word: str, place_or_time: Container[str]) -> float:
 
 def names_something_particular(word: str) -> bool:
     """True for a word English knows (wordfreq has it) that is rare (``RARE_WORD_ZIPF``) or a name
-    rather than a word of its dictionary: "godfather", "zelda", "texas"; not "pizza" or "sherrif"."""
+    rather than a word of its dictionary: "godfather", "zelda", "texas"; not "pizza" or "sherrif". A
+    phrase of common dictionary words ("keep in", a guess from WordNet) is no name, however rarely
+    wordfreq finds the words together; "san diego" and "new york" are."""
+    if " " in word and all(
+        is_dictionary_word(part) and zipf(part) >= RARE_WORD_ZIPF for part in word.split()
+    ):
+        return False
     frequency = zipf(word)
     if frequency <= 0:
         return False
