@@ -578,6 +578,31 @@ def test_words_a_passage_holds_only_in_sentences_far_apart_do_not_link_a_questio
 
 @pytest.mark.parametrize(
     "question",
+    ["How many counties are there in the state of Texas?", "whats a county fair even like never been lol"],
+)
+def test_a_question_linked_to_the_article_only_by_places_is_about_those_places(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert not knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is this the same in other states",
+        "does the state of california agree",
+        "which county is this about lol",
+        "is arizona doing the same thing",
+    ],
+)
+def test_a_question_about_the_articles_places_is_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "is the public library open on monday or nah",
         "When is Election Day held in the United States?",

@@ -160,15 +160,39 @@ def asks_in_general(question: str) -> bool:
     return _IN_GENERAL_RE.search(question) is not None
 
 
-def chance_bar(question: str) -> float:
+# Common nouns naming a kind of place. A question linked to the knowledge base only by where (or when)
+# it is set, these and names of places and times ("how many *counties* are there in the *state* of
+# Texas", "what is the capital of *Arizona*"), asks about that place, not about what the article
+# reports: it is held
+# to the bar of advice. Measured on the article's forty-four development sets and the five off-topic
+# sets: 2 more off-topic questions refused, nothing else changed; SQuAD unchanged. Questions such as
+# "is this the same in other states" or "does the state of California agree" are answered as before.
+PLACE_NOUNS = frozenset(
+    "state states county counties city cities country countries nation nations town towns".split()
+)
+
+
+def linked_only_by_places(terms: Sequence[QueryTerm]) -> bool:
+    """True when every word of ``terms`` the knowledge base has (frame verbs aside) names a place or a
+    time: a name of one ("arizona", "los angeles", "october") or a kind of place (``PLACE_NOUNS``)."""
+    links = [t.word for t in terms if t.known and t.word not in FRAME_VERBS]
+    if not links:
+        return False
+    in_order = [word for word, _ in itertools.groupby(t.word for t in terms)]
+    places = {word for name in place_and_time_names(in_order) for word in name} | PLACE_NOUNS
+    return all(word in places for word in links)
+
+
+def chance_bar(question: str, terms: Sequence[QueryTerm] = ()) -> float:
     """How many times its links a question's unknown words must weigh for it to be off topic
-    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records and for
-    how things usually are."""
+    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records, for
+    how things usually are, and for a question linked only by places (``terms``)."""
     if (
         asks_for_advice(question)
         or talks_to_members(question)
         or asks_for_a_record(question)
         or asks_in_general(question)
+        or linked_only_by_places(terms)
     ):
         return ADVICE_UNKNOWN_WORDS
     return UNKNOWN_WORDS
