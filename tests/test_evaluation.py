@@ -28,7 +28,7 @@ SECOND_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout2.jsonl"
 CHAT_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout3.jsonl"
 BLIND_CHAT_SET = REPO_ROOT / "tests" / "data" / "article_holdout4.jsonl"
 BLIND_PLAIN_SET = REPO_ROOT / "tests" / "data" / "article_holdout5.jsonl"
-LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 54)]
+LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 56)]
 CHAT_DEV_SETS = [REPO_ROOT / "tests" / "data" / f"article_chat_dev{n}.jsonl" for n in ("", "2")]
 
 SQUAD: dict[str, Any] = {
@@ -189,6 +189,7 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         (48, 49),
         (50, 51),
         (52, 53),
+        (54, 55),
     ],
     ids=[
         "phase-1",
@@ -212,6 +213,7 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         "sixth-round-phase-1",
         "sixth-round-second-pair",
         "seventh-round-phase-1",
+        "seventh-round-second-pair",
     ],
 )
 def test_the_newest_blind_pairs_stay_above_their_floors(
@@ -219,12 +221,13 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
 ) -> None:
     # Written from the article alone before each phase of seven rounds (and pairs after some phases).
     # Measured on this version: chat hit@1 0.943, 0.871, 0.871, 0.843, 0.857, 0.943, 0.929, 0.857,
-    # 0.914, 0.857, 0.900, 0.900, 0.857, 0.871, 0.871, 0.914, 0.857, 0.871, 0.886, 0.843, 0.900;
-    # hit@3 0.986, 1.000, 1.000, 0.957, 0.957, 0.986, 0.986, 0.943, 0.986, 0.943, 0.986, 0.986, 0.943,
-    # 0.943, 0.943, 0.971, 0.971, 0.914, 0.986, 0.957, 0.986; plain hit@1 0.979, 0.938, 0.958, 0.958,
-    # 0.917, 0.979, 0.938, 0.917, 0.917, 0.958, 0.938, 0.938, 0.979, 0.938, 0.958, 1.000, 0.979,
-    # 1.000, 0.958, 0.979, 0.979; hit@3 1.000, 1.000, 0.958, 0.958, 1.000, 1.000, 0.979, 0.958,
-    # 0.979, 0.979, 0.979, 0.958, 1.000, 0.979, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000.
+    # 0.914, 0.857, 0.900, 0.900, 0.857, 0.871, 0.871, 0.914, 0.857, 0.871, 0.886, 0.843, 0.900,
+    # 0.886; hit@3 0.986, 1.000, 1.000, 0.957, 0.957, 0.986, 0.986, 0.943, 0.986, 0.943, 0.986, 0.986,
+    # 0.943, 0.943, 0.943, 0.971, 0.971, 0.914, 0.986, 0.957, 0.986, 0.971; plain hit@1 0.979, 0.938,
+    # 0.958, 0.958, 0.917, 0.979, 0.938, 0.917, 0.917, 0.958, 0.938, 0.938, 0.979, 0.938, 0.958,
+    # 1.000, 0.979, 1.000, 0.958, 0.979, 0.979, 0.979; hit@3 1.000, 1.000, 0.958, 0.958, 1.000, 1.000,
+    # 0.979, 0.958, 0.979, 0.979, 0.979, 0.958, 1.000, 0.979, 1.000, 1.000, 1.000, 1.000, 1.000,
+    # 1.000, 1.000, 1.000.
     # The floors sit a few questions below, so that a change that costs them is seen, not so that
     # noise fails.
     chat = evaluate(
