@@ -163,10 +163,10 @@ def asks_in_general(question: str) -> bool:
 # Common nouns naming a kind of place. A question linked to the knowledge base only by where (or when)
 # it is set, these and names of places and times ("how many *counties* are there in the *state* of
 # Texas", "what is the capital of *Arizona*"), asks about that place, not about what the article
-# reports: it is held
-# to the bar of advice. Measured on the article's forty-four development sets and the five off-topic
-# sets: 2 more off-topic questions refused, nothing else changed; SQuAD unchanged. Questions such as
-# "is this the same in other states" or "does the state of California agree" are answered as before.
+# reports: it is held to the bar of advice. Measured on the article's forty-four development sets and
+# the five off-topic sets: 2 more off-topic questions refused, nothing else changed; SQuAD unchanged.
+# Questions such as "is this the same in other states" or "does the state of California agree" are
+# answered as before.
 PLACE_NOUNS = frozenset(
     "state states county counties city cities country countries nation nations town towns".split()
 )
