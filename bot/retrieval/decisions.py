@@ -160,39 +160,15 @@ def asks_in_general(question: str) -> bool:
     return _IN_GENERAL_RE.search(question) is not None
 
 
-# Common nouns naming a kind of place. A question linked to the knowledge base only by where (or when)
-# it is set, these and names of places and times ("how many *counties* are there in the *state* of
-# Texas", "what is the capital of *Arizona*"), asks about that place, not about what the article
-# reports: it is held to the bar of advice. Measured on the article's forty-four development sets and
-# the five off-topic sets: 2 more off-topic questions refused, nothing else changed; SQuAD unchanged.
-# Questions such as "is this the same in other states" or "does the state of California agree" are
-# answered as before.
-PLACE_NOUNS = frozenset(
-    "state states county counties city cities country countries nation nations town towns".split()
-)
-
-
-def linked_only_by_places(terms: Sequence[QueryTerm]) -> bool:
-    """True when every word of ``terms`` the knowledge base has (frame verbs aside) names a place or a
-    time: a name of one ("arizona", "los angeles", "october") or a kind of place (``PLACE_NOUNS``)."""
-    links = [t.word for t in terms if t.known and t.word not in FRAME_VERBS]
-    if not links:
-        return False
-    in_order = [word for word, _ in itertools.groupby(t.word for t in terms)]
-    places = {word for name in place_and_time_names(in_order) for word in name} | PLACE_NOUNS
-    return all(word in places for word in links)
-
-
-def chance_bar(question: str, terms: Sequence[QueryTerm] = ()) -> float:
+def chance_bar(question: str) -> float:
     """How many times its links a question's unknown words must weigh for it to be off topic
-    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records, for
-    how things usually are, and for a question linked only by places (``terms``)."""
+    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records and for
+    how things usually are (``is_off_topic`` lowers it for a question linked only by places too)."""
     if (
         asks_for_advice(question)
         or talks_to_members(question)
         or asks_for_a_record(question)
         or asks_in_general(question)
-        or linked_only_by_places(terms)
     ):
         return ADVICE_UNKNOWN_WORDS
     return UNKNOWN_WORDS
@@ -324,7 +300,8 @@ def is_off_topic(
 ) -> bool:
     """True when, for each passage that could be shown, one or two words link the question to it and
     several link it nowhere (weighing at least ``against`` times those links; ``against`` may be a
-    function giving it, called only when the question has unknown words).
+    function giving it, called only when the question has unknown words; at most
+    ``ADVICE_UNKNOWN_WORDS`` times when every link names a place or a time, ``PLACE_NOUNS``).
 
     ``held_by_passages`` gives, for each such passage, what it holds of ``terms``, and is read only
     when the question has unknown words; a link is a known word the passage holds (with none given,
@@ -357,10 +334,12 @@ def is_off_topic(
     )
     if unknown <= 0:
         return False  # Before ``held_by_passages`` and ``against`` are read: most questions stop here.
-    bar = against() if callable(against) else against
     in_order = [word for word, _ in itertools.groupby(t.word for t in terms)]
     names = place_and_time_names(in_order)
     place_or_time = frozenset(word for name in names for word in name)
+    bar = against() if callable(against) else against
+    if _linked_only_by_places(terms, place_or_time):
+        bar = min(bar, ADVICE_UNKNOWN_WORDS)
     # A name of several words is one place: "los angeles" links once, as "arizona" does.
     one_place = frozenset(pair for name in names for pair in itertools.pairwise(name))
     passages = iter(held_by_passages)
@@ -369,6 +348,26 @@ def is_off_topic(
         unknown >= bar * _link_weight(terms, held, place_or_time, one_place)
         for held in itertools.chain([first], passages)
     )
+
+
+# Common nouns naming a kind of place. A question linked to the knowledge base only by where (or when)
+# it is set, these and names of places and times ("how many *counties* are there in the *state* of
+# Texas", "what is the capital of *Arizona*"), asks about that place, not about what the article
+# reports: it is held to the bar of advice (``ADVICE_UNKNOWN_WORDS``). Measured on the article's
+# forty-four development sets and the five off-topic sets: 2 more off-topic questions refused, nothing
+# else changed; SQuAD unchanged. Questions such as "is this the same in other states" or "does the
+# state of California agree" are answered as before.
+PLACE_NOUNS = frozenset(
+    "state states county counties city cities country countries nation nations town towns".split()
+)
+
+
+def _linked_only_by_places(terms: Sequence[QueryTerm], place_or_time: frozenset[str]) -> bool:
+    """True when every word of ``terms`` the knowledge base has (frame verbs aside) names a place or a
+    time: a name of one (``place_or_time``: "arizona", "los angeles", "october") or a kind of place
+    (``PLACE_NOUNS``)."""
+    links = [t.word for t in terms if t.known and t.word not in FRAME_VERBS]
+    return bool(links) and all(word in place_or_time or word in PLACE_NOUNS for word in links)
 
 
 def _link_weight(

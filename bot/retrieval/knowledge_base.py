@@ -622,7 +622,7 @@ class KnowledgeBase:
             return []  # Linked to the knowledge base by WordNet's guesses alone.
         # Off topic when no candidate links the question to itself by more than chance.
         # How much a chance link must be outweighed, read only for a question with unknown words.
-        against = functools.partial(chance_bar, question[:MAX_QUERY_CHARS], terms)
+        against = functools.partial(chance_bar, question[:MAX_QUERY_CHARS])
         if is_off_topic(terms, self._held_by_each(candidates, terms), against):
             return []
         best_matched = max(score for _, score in candidates)
