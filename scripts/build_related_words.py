@@ -328,15 +328,19 @@ def noun_collocations(synsets: dict[tuple[str, int], Synset]) -> list[str]:
     return sorted(found)
 
 
+def _gzipped(text: str) -> bytes:
+    """``text`` in UTF-8, gzipped without a time stamp (the same bytes on every run)."""
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
 def gzipped_lines(lines: Iterable[str]) -> bytes:
-    """``lines``, one a line, gzipped without a time stamp (the same bytes on every run)."""
-    return gzip.compress("".join(f"{line}\n" for line in lines).encode("utf-8"), compresslevel=9, mtime=0)
+    """``lines``, one a line, gzipped without a time stamp."""
+    return _gzipped("".join(f"{line}\n" for line in lines))
 
 
 def data_bytes(related_lines: Iterable[str], irregular_lines: Iterable[str]) -> bytes:
     """The data file's bytes: the two sections, gzipped without a time stamp."""
-    text = "\n".join(related_lines) + "\n\n" + "\n".join(irregular_lines) + "\n"
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    return _gzipped("\n".join(related_lines) + "\n\n" + "\n".join(irregular_lines) + "\n")
 
 
 def license_text(copyright_file: Path) -> str:
