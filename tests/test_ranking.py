@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Plus
 
 from bot.retrieval import proximity, ranking
-from bot.retrieval.ranking import DELTA, K1, B, BM25Index
+from bot.retrieval.ranking import COMMON_SHARE, DELTA, K1, B, BM25Index
 from bot.retrieval.text import encode_texts
 
 VOCABULARY = ["baca", "sheriff", "ice", "harris", "lawsuit", "trust", "act", "county"]
@@ -276,6 +276,23 @@ def test_best_matches_agrees_when_a_common_term_could_lift_any_passage() -> None
     for k in (1, 5, 12):
         ranked = index.best_matches(["mid", "mid", "mid", "rare"], k)
         assert (ranked.indices, ranked.scores) == plain_best_matches(index, ["mid", "mid", "mid", "rare"], k)
+
+
+@settings(max_examples=100, deadline=None)
+@given(corpus=skewed_corpora, query=st.lists(st.sampled_from(SKEWED), max_size=6), k=st.integers(1, 40))
+def test_where_the_common_words_stand_in_the_question_does_not_change_the_ranking(
+    corpus: list[list[str]], query: list[str], k: int
+) -> None:
+    # Matched scores add the terms most passages hold last, wherever the question puts them, so
+    # "the sheriff rare1" and "rare1 the sheriff" give the same passages with the same scores, to the bit.
+    index = BM25Index(corpus)
+    frequency = {w: index.document_frequency[i] for w, i in index.vocabulary.items()}
+    common = [w for w in query if frequency.get(w, 0) > COMMON_SHARE * index.size]
+    others = [w for w in query if w not in common]
+
+    first, last = index.best_matches(common + others, k), index.best_matches(others + common, k)
+
+    assert (first.indices, first.scores) == (last.indices, last.scores)
 
 
 def test_holds_tells_which_passages_contain_a_term() -> None:

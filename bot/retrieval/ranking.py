@@ -189,7 +189,17 @@ class BM25Index:
     def matched_scores(self, terms: Sequence[str], factors: Mapping[str, float] | None = None) -> FloatArray:
         """Scores without BM25Plus' constant: only what the passages' own matches earn (each term's
         contribution times its share in ``factors``, as ``best_matches`` counts it)."""
-        return self._sum(*self._postings(self.term_ids(terms), self._shares(factors)))
+        return self._sum(*self._postings(self._summing_order(self.term_ids(terms)), self._shares(factors)))
+
+    def _common(self, term_id: int) -> bool:
+        """Whether the term of ``term_id`` is held by more than ``COMMON_SHARE`` of the passages."""
+        return bool(self.document_frequency[term_id] > COMMON_SHARE * self.size)
+
+    def _summing_order(self, ids: Sequence[int]) -> list[int]:
+        """``ids`` in the order matched scores add them: the common terms last, each group in the
+        question's order. ``best_matches`` sums the other terms first and the common ones only where
+        they can matter; adding in this order everywhere gives every path the same sums, to the bit."""
+        return sorted(ids, key=self._common)
 
     def _shares(self, factors: Mapping[str, float] | None) -> dict[int, float]:
         """``factors`` by term id, leaving out shares of 1 and terms the index lacks."""
@@ -238,13 +248,11 @@ class BM25Index:
         when what they could add cannot lift a passage into the top ``k``. A term in ``factors``
         counts that share of its contribution (a guessed word less than one the member wrote).
         """
-        ids = self.term_ids(terms)
+        ids = self._summing_order(self.term_ids(terms))
         if k <= 0 or not ids:
             return RankedIndex((), ())
-        shares = {
-            self.vocabulary[t]: f for t, f in (factors or {}).items() if f != 1.0 and t in self.vocabulary
-        }
-        common = [i for i in ids if self.document_frequency[i] > COMMON_SHARE * self.size]
+        shares = self._shares(factors)
+        common = [i for i in ids if self._common(i)]
         found = self._pruned_contenders(ids, common, k, shares) if common else None
         candidates, scores = found if found is not None else self._contenders(ids, k, shares)
         ranked = self.top(scores, k)
@@ -276,19 +284,21 @@ class BM25Index:
         of each common term. Passages whose bound is below a floor that k passages reach cannot be
         in the top k; None when the bound does not rule out enough passages to be of use.
         """
-        others = [i for i in ids if i not in common]
+        # ``ids`` hold the common terms last (``_summing_order``): a passage's partial sum of the
+        # others is where its full sum starts, so only the common terms are looked up.
+        others = ids[: len(ids) - len(common)]
         partial = self._sum(*self._postings(others, shares))
         sample = self._sample(partial, others, k)
         if sample is None:
             return None
-        floor = float(self._exact(ids, sample, shares).min())
+        floor = float(self._exact(common, sample, shares, partial[sample]).min())
         most = sum(float(self._row_max[i]) * shares.get(i, 1.0) for i in common)
-        # The partial sums add in another order than the full ones: allow for rounding.
+        # The bound adds ``most`` in another order than the sums add: allow for rounding.
         threshold = floor - most - 1e-9 * floor
         if threshold <= 0:
             return None
         candidates = np.flatnonzero(partial >= threshold)
-        return candidates, self._exact(ids, candidates, shares)
+        return candidates, self._exact(common, candidates, shares, partial[candidates])
 
     def _sample(self, scores: FloatArray, ids: Sequence[int], k: int) -> npt.NDArray[np.int64] | None:
         """``k`` passages of the rarest of ``ids`` held by ``k`` passages or more, best by ``scores``.
@@ -306,10 +316,15 @@ class BM25Index:
         return best
 
     def _exact(
-        self, ids: Sequence[int], passages: npt.NDArray[np.int64], shares: Mapping[int, float]
+        self,
+        ids: Sequence[int],
+        passages: npt.NDArray[np.int64],
+        shares: Mapping[int, float],
+        start: FloatArray | None = None,
     ) -> FloatArray:
-        """The matched scores of ``passages``, added term by term as ``_sum`` adds them (to the bit)."""
-        total = np.zeros(passages.size)
+        """The matched scores of ``passages``, added term by term as ``_sum`` adds them (to the bit),
+        onto ``start`` (the passages' sums of the terms before ``ids``) when given."""
+        total = np.zeros(passages.size) if start is None else start.copy()
         for term_id in ids:
             found, held = self._lookup(term_id, passages)
             values = self._data[self._indptr[term_id] + found]
