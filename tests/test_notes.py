@@ -59,6 +59,8 @@ def test_a_question_every_word_of_which_matches_has_no_note(knowledge_base: Know
         "ok so basically im confused, r cops allowed to ignore ice holds now??",
         "wait so newman thinks baca owes ppl an apology? huh",  # discourse markers, not topics
         "honestly was baca literally against the trust act",
+        "fwiw how many immigrants does LA send to ice each year",  # an aside
+        "ugh so who sued baca, ndlon etc?",
     ],
 )
 def test_chatty_words_are_not_reported_as_missing(knowledge_base: KnowledgeBase, question: str) -> None:
@@ -278,6 +280,25 @@ def test_a_near_topic_question_is_told_which_word_the_article_lacks(
     assert result.answered
     assert missing in result.unmatched
     assert answer_notes(result)[0].startswith(f"The article doesn't mention *{missing}*")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "although baca changed his mind, does he still hold people for serious crimes",
+        "did harris say sheriffs must comply, despite ice asking",
+        "is baca moving towards the trust act",
+        "upon release, how many people were held too long",
+    ],
+)
+def test_prepositions_and_conjunctions_are_not_reported_as_missing(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # "although" and "despite" join the question's parts; they name nothing the article could lack.
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.unmatched == ()
 
 
 @pytest.mark.parametrize(

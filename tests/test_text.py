@@ -14,13 +14,16 @@ from hypothesis import strategies as st
 
 import bot.retrieval.text as text_module
 from bot.retrieval.text import (
+    CLOSED_CLASS_WORDS,
     STOP_WORDS,
     collapse_whitespace,
     fold_accents,
     initialisms,
+    is_dictionary_word,
     normalise,
     split_sentences,
     tokenize,
+    word_lemmas,
     words,
 )
 
@@ -314,3 +317,11 @@ def test_ascii_text_is_cut_into_the_same_tokens_by_the_quick_pattern(text: str) 
 @pytest.mark.parametrize("text", INDEXED_TEXTS)
 def test_search_terms_are_the_distinct_terms_of_search_words(text: str) -> None:
     assert text_module.search_terms(text) == {word_term for _, word_term in text_module.search_words(text)}
+
+
+def test_prepositions_and_conjunctions_lemminflect_lacks_are_dictionary_words() -> None:
+    # Each is listed because lemminflect's lexicon lacks it; without the list it read as a name.
+    for word in CLOSED_CLASS_WORDS:
+        assert not word_lemmas(word), word
+        assert is_dictionary_word(word), word
+    assert not is_dictionary_word("baca") and not is_dictionary_word("sherrif")

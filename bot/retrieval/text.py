@@ -389,10 +389,24 @@ def _irregular_lemma(word: str) -> str | None:
     return str(verbs[0])
 
 
+# Prepositions and conjunctions lemminflect's lexicon lacks (it holds nouns, verbs, adjectives and
+# adverbs, and the function words of other classes only in part): the developer's list of English
+# prepositions and subordinating conjunctions, as in any grammar, kept to those the lexicon lacks
+# (tests check each). Without them "although baca changed his mind ..." was read as asking about
+# *although*, a word naming something the article does not mention.
+CLOSED_CLASS_WORDS = frozenset(
+    """
+    against amid amidst among amongst atop beneath beside despite onto toward towards unto upon
+    versus although unless whereas whilst albeit lest
+    """.split()
+)
+
+
 def is_dictionary_word(word: str) -> bool:
     """True when lower-case ``word`` is an English word form in lemminflect's lexicon ("powder",
-    "sued"); names and misspellings ("baca", "sherrif") are not."""
-    return bool(_lemmas(word))
+    "sued") or a preposition or conjunction it lacks ("although", ``CLOSED_CLASS_WORDS``); names and
+    misspellings ("baca", "sherrif") are not."""
+    return bool(_lemmas(word)) or word in CLOSED_CLASS_WORDS
 
 
 def word_lemmas(word: str) -> dict[str, tuple[str, ...]]:
