@@ -817,6 +817,32 @@ def test_no_question_crashes_search(knowledge_base: KnowledgeBase, question: str
     json.dumps(result.to_json())
 
 
+ARTICLE_WORDS = sorted(
+    set(search_words(KNOWLEDGE_DIR.joinpath("la-sheriff-immigration-holds.md").read_text()))
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from([w for w, _ in ARTICLE_WORDS]), min_size=1, max_size=8))
+def test_the_best_sentence_is_the_first_that_holds_most_of_the_question(
+    knowledge_base: KnowledgeBase, words: list[str]
+) -> None:
+    # Reading stops at the first sentence holding all its passage holds of the question: the sentence
+    # chosen is the one a reading of every sentence would choose.
+    terms = knowledge_base.analyse(" ".join(words))
+    weights = {t.term: t.weight for t in terms if t.term is not None}
+    for i, passage in enumerate(knowledge_base.passages):
+        passage.__dict__.pop("sentence_terms", None)  # read the sentences as a first search does
+        chosen = knowledge_base.best_sentence(i, terms)
+
+        scores = [
+            sum(w for term, w in weights.items() if term in found) for _, found in passage.sentence_terms
+        ]
+        assert chosen == (
+            passage.sentences[scores.index(max(scores))] if max(scores) > 0 else passage.sentences[0]
+        )
+
+
 @pytest.fixture(scope="module")
 def speller(knowledge_base: KnowledgeBase) -> Speller:
     return knowledge_base.reader.speller

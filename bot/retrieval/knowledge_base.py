@@ -512,7 +512,7 @@ class KnowledgeBase:
                 passage=self.passages[i],
                 score=score + base,
                 relevance=self._relevance(score, terms),
-                best_sentence=self.best_sentence(self.passages[i], terms, quotes),
+                best_sentence=self.best_sentence(i, terms, quotes),
             )
             for i, score in shown
         )
@@ -752,10 +752,10 @@ class KnowledgeBase:
         question = self.reader.respelled(question[:MAX_QUERY_CHARS])
         return [self.passages[i] for i, _ in self._ranked(question, self.analyse(question), k)]
 
-    @staticmethod
-    def best_sentence(passage: Passage, terms: Iterable[QueryTerm], quotes: Sequence[Quote] = ()) -> str:
-        """The sentence of ``passage`` that covers most of the question's weight (first on a tie); the
-        one that opens a quotation asked for, when the question asked for someone's words."""
+    def best_sentence(self, i: int, terms: Iterable[QueryTerm], quotes: Sequence[Quote] = ()) -> str:
+        """The sentence of passage ``i`` that covers most of the question's weight (first on a tie);
+        the one that opens a quotation asked for, when the question asked for someone's words."""
+        passage = self.passages[i]
         best, best_score = passage.sentences[0], 0.0
         if len(passage.sentences) == 1:
             return best  # The only sentence is the best, whatever it holds: no need to read it.
@@ -766,9 +766,18 @@ class KnowledgeBase:
             )
             if quoted is not None:
                 return quoted
-        for sentence, score in _sentence_scores(passage, _term_weights(terms)):
+        weights = _term_weights(terms)
+        # No sentence holds more of the question than its passage: the first sentence holding all the
+        # passage holds is the best, and the sentences after it are not read (most passages shown for
+        # a question on a large knowledge base hold one or two of its words).
+        vocabulary, held = self.index.vocabulary, set(self.index.sequence(i).tolist())
+        most = sum(w for term, w in weights.items() if vocabulary.get(term) in held)
+        for sentence, found in passage.sentence_terms_in_order():
+            score = sum(w for term, w in weights.items() if term in found)
             if score > best_score:
                 best, best_score = sentence, score
+                if score >= most:
+                    break
         return best
 
 

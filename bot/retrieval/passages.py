@@ -89,6 +89,16 @@ class Passage:
         """``(shown sentence, search terms of its indexed text)`` pairs, found once per passage."""
         return tuple((shown, search_terms(indexed)) for shown, indexed in self.searchable_sentences)
 
+    def sentence_terms_in_order(self) -> Iterator[tuple[str, frozenset[str]]]:
+        """``sentence_terms`` one sentence at a time: read from them once they are found, else found
+        as they are read (and not kept), so that a reader stopping early reads no further."""
+        found: tuple[tuple[str, frozenset[str]], ...] | None = self.__dict__.get("sentence_terms")
+        if found is not None:
+            yield from found
+            return
+        for shown, indexed in self.searchable_sentences:
+            yield shown, search_terms(indexed)
+
 
 def citation_for(document: Document, paragraph: int) -> Citation:
     """The citation of one paragraph of ``document``."""
