@@ -172,6 +172,10 @@ class BM25Index:
         self._indptr = np.concatenate(([0], np.cumsum(self.document_frequency)))
         # Every term is held by some passage, so no row is empty.
         self._row_max: FloatArray = np.maximum.reduceat(self._data, self._indptr[:-1])
+        # The terms held by more than ``COMMON_SHARE`` of the passages (few: each is in many passages).
+        self._common_ids = frozenset(
+            np.flatnonzero(self.document_frequency > COMMON_SHARE * self.size).tolist()
+        )
 
     def sequence(self, index: int) -> npt.NDArray[np.int32]:
         """The terms of passage ``index`` in order, as vocabulary ids."""
@@ -191,15 +195,11 @@ class BM25Index:
         contribution times its share in ``factors``, as ``best_matches`` counts it)."""
         return self._sum(*self._postings(self._summing_order(self.term_ids(terms)), self._shares(factors)))
 
-    def _common(self, term_id: int) -> bool:
-        """Whether the term of ``term_id`` is held by more than ``COMMON_SHARE`` of the passages."""
-        return bool(self.document_frequency[term_id] > COMMON_SHARE * self.size)
-
     def _summing_order(self, ids: Sequence[int]) -> list[int]:
         """``ids`` in the order matched scores add them: the common terms last, each group in the
         question's order. ``best_matches`` sums the other terms first and the common ones only where
         they can matter; adding in this order everywhere gives every path the same sums, to the bit."""
-        return sorted(ids, key=self._common)
+        return sorted(ids, key=self._common_ids.__contains__)
 
     def _shares(self, factors: Mapping[str, float] | None) -> dict[int, float]:
         """``factors`` by term id, leaving out shares of 1 and terms the index lacks."""
@@ -252,7 +252,7 @@ class BM25Index:
         if k <= 0 or not ids:
             return RankedIndex((), ())
         shares = self._shares(factors)
-        common = [i for i in ids if self._common(i)]
+        common = [i for i in ids if i in self._common_ids]
         found = self._pruned_contenders(ids, common, k, shares) if common else None
         candidates, scores = found if found is not None else self._contenders(ids, k, shares)
         ranked = self.top(scores, k)
