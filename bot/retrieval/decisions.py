@@ -90,9 +90,12 @@ def asks_for_advice(question: str) -> bool:
 # newman again") name nothing the article lacks and are answered as before. Measured on the
 # article's forty-four development sets and both off-topic sets: 3 more off-topic questions refused,
 # nothing else changed; SQuAD unchanged. "Near me", found with a third off-topic set
-# (``article_offtopic3.jsonl``): 1 more refused there, nothing else changed.
+# (``article_offtopic3.jsonl``): 1 more refused there, nothing else changed. "Do i" ("which office *do
+# i* go to"), with the talk about the asker left out of a question (``KnowledgeBase._aside_words``):
+# nothing changed on those sets, and "i need to renew my passport, which office do i go to" stays
+# declined once "i need to renew my passport" is read as talk.
 _PERSONAL_RE = re.compile(
-    r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u)|near\s+me)\b"
+    r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u|i)|near\s+me)\b"
     r"|\bis\s+it\s+(?:bad|ok|okay|safe|worth|normal|healthy|good|fine|legal)\s+(?:to|if)\b",
     re.IGNORECASE,
 )

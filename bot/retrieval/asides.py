@@ -1,0 +1,36 @@
+"""Talk around a question: what members say about themselves before or after what they ask.
+
+In a channel a question often comes wrapped in talk about the asker: "when was this published,
+*feels kinda old tbh*", "what does NDLON stand for, *i keep reading it as some kinda tech company
+lol*", "*ok dumb question* but who is chris newman". The words of that talk are not what is asked,
+yet the knowledge base lacks them, so they counted against the question as if they named its topic,
+and a plain question about the article was declined.
+
+This module splits a question into its clauses (at punctuation, and at the joining words that start
+a remark: "but", "bc", "tho", "so") and tells which clauses talk about the asker (first person:
+"i", "im", "my", "me"). ``KnowledgeBase`` leaves out the words that only such clauses hold when they
+share no word with the knowledge base and what is left asks a plain question (``decisions``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Clauses end at punctuation (not at the comma of "20,000") and before a word that starts a remark.
+_CLAUSE_END_RE = re.compile(
+    r"(?<!\d),|,(?!\d)|[;:.!?()\[\]]+|\s(?:but|bc|cuz|coz|because|tho|though|although|so)\s",
+    re.IGNORECASE,
+)
+# The asker speaking of themselves.
+_ASKER_RE = re.compile(r"\b(?:i|im|i['’]m|ive|i['’]ve|i['’]d|i['’]ll|my|me|mine|myself)\b", re.IGNORECASE)
+
+
+def clauses(question: str) -> list[str]:
+    """The clauses of ``question``, in order, without the punctuation and joining words between them:
+    ``["when was this published", "feels kinda old tbh"]``."""
+    return [part.strip() for part in _CLAUSE_END_RE.split(f" {question} ") if part.strip()]
+
+
+def about_the_asker(clause: str) -> bool:
+    """True when ``clause`` speaks of the asker: "im guessing december", "my cousin says"."""
+    return _ASKER_RE.search(clause) is not None
