@@ -1,15 +1,16 @@
 """Talk around a question: what members say about themselves before or after what they ask.
 
-In a channel a question often comes wrapped in talk about the asker: "when was this published,
-*feels kinda old tbh*", "what does NDLON stand for, *i keep reading it as some kinda tech company
-lol*", "*ok dumb question* but who is chris newman". The words of that talk are not what is asked,
-yet the knowledge base lacks them, so they counted against the question as if they named its topic,
-and a plain question about the article was declined.
+In a channel a question often comes wrapped in talk about the asker: "what does NDLON stand for, *i
+keep reading it like some tech company lol*", "*my group chat is split on this*, did baca change his
+policy or not". The words of that talk are not what is asked, yet the knowledge base lacks them, so
+they counted against the question as if they named its topic, and a plain question about the article
+was declined.
 
-This module splits a question into its clauses (at punctuation, and at the joining words that start
-a remark: "but", "bc", "tho", "so") and tells which clauses talk about the asker (first person:
+This module splits a question into its clauses (at punctuation, and before the joining words that
+start a remark: "but", "bc", "tho", "so") and tells which clauses talk about the asker (first person:
 "i", "im", "my", "me"). ``KnowledgeBase`` leaves out the words that only such clauses hold when they
-share no word with the knowledge base and what is left asks a plain question (``decisions``).
+share no word with the knowledge base and what is left asks a plain question. Talk in other persons
+("feels kinda old tbh", "ok dumb question") is not told from a question's own words.
 """
 
 from __future__ import annotations

@@ -487,7 +487,7 @@ class KnowledgeBase:
         # below that reads the question.
         question = self.reader.respelled(question[:MAX_QUERY_CHARS])
         said = self.analyse(question)
-        # "when was this published, feels kinda old tbh": the talk about the asker is left out.
+        # "what does ndlon stand for, i keep reading it like some tech company lol": talk is left out.
         asides = self._aside_words(question, said)
         terms = [t for t in said if t.word not in asides] if asides else said
         # The quote index is only looked at (and, on first use, built) for questions asking for words.
@@ -537,8 +537,9 @@ class KnowledgeBase:
 
     def _aside_words(self, question: str, terms: Sequence[QueryTerm]) -> frozenset[str]:
         """The words of ``question`` that only its talk about the asker holds (``asides``): clauses in
-        the first person that share no word with the knowledge base ("when was this published, *feels
-        kinda old tbh*", "*im guessing december* but ..."), when the rest asks a plain question, not
+        the first person that share no word with the knowledge base ("what does ndlon stand for, *i
+        keep reading it like some tech company lol*", "*im guessing december* but ..."), when the
+        rest asks a plain question, not
         for advice or about the asker's life (``chance_bar``: "*my dog keeps barking*, how do i get him
         to stop" keeps its words). Such words are left out of the question: they neither rank passages
         (the commonest words, "some", "time", may be among them) nor count against the question, in
@@ -546,13 +547,14 @@ class KnowledgeBase:
         with words the knowledge base lacks are read clause by clause.
 
         Measured on a chat development set written for it (``article_chat_dev4.jsonl``: 100
-        answerable questions, half of them long, with talk around the question): 14 -> 9 answerable
-        questions refused, hit@1 0.72 -> 0.75, hit@3 0.82 -> 0.87; on the forty-four development
-        sets, the five off-topic sets and SQuAD nothing changed. Counting every clause that shares no
-        word with the knowledge base as talk, first person or not, refused 1 answerable question
-        fewer there but answered 7 more off-topic ones ("What foods are high in protein but low in
-        fat?", "pineapple on pizza yes or no, fight me"); keeping the words of clauses in the first
-        person whatever the rest asks answered "i think my phone got hacked, how do i secure it".
+        answerable questions, half of them long, with talk around the question): 14 -> 8 answerable
+        questions refused, hit@1 0.72 -> 0.75, hit@3 0.82 -> 0.88; on the forty-four development
+        sets, the five off-topic sets and SQuAD nothing changed but 2 needless notes fewer. Counting
+        every clause that shares no word with the knowledge base as talk, first person or not,
+        answered about as many there but 7 more off-topic questions ("What foods are high in protein
+        but low in fat?", "pineapple on pizza yes or no, fight me"); leaving out the words of clauses
+        in the first person whatever the rest asks answered "i think my phone got hacked, how do i
+        secure it".
         """
         if all(t.known for t in terms):
             return frozenset()
