@@ -7,10 +7,11 @@ they counted against the question as if they named its topic, and a plain questi
 was declined.
 
 This module splits a question into its clauses (at punctuation, and before the joining words that
-start a remark: "but", "bc", "tho", "so") and tells which clauses talk about the asker (first person:
-"i", "im", "my", "me"). ``KnowledgeBase`` leaves out the words that only such clauses hold when they
-share no word with the knowledge base and what is left asks a plain question. Talk in other persons
-("feels kinda old tbh", "ok dumb question") is not told from a question's own words.
+start a remark: "but", "bc", "tho", "so") and tells which clauses talk about the asker: in the first
+person ("i", "im", "my", "me"), opening with an impression ("feels kinda old tbh", "sounds
+familiar"), or calling the question dumb or quick ("ok dumb question", "quick q"). ``KnowledgeBase``
+leaves out the words that only such clauses hold when they share no word with the knowledge base and
+what is left asks a plain question.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ _CLAUSE_END_RE = re.compile(
     r"(?<!\d),|,(?!\d)|[;:.!?()\[\]]+|\s(?:but|bc|cuz|coz|because|tho|though|although|so)\s",
     re.IGNORECASE,
 )
-# The asker speaking of themselves.
-_ASKER_RE = re.compile(r"\b(?:i|im|i['’]m|ive|i['’]ve|i['’]d|i['’]ll|my|me|mine|myself)\b", re.IGNORECASE)
+# The asker speaking of themselves ("im guessing december"), of how the matter strikes them, in a
+# clause opening with an impression ("feels kinda old", "sounds familiar"), or of the question itself
+# ("ok dumb question", "quick q").
+_TALK_RE = re.compile(
+    r"\b(?:i|im|i['’]m|ive|i['’]ve|i['’]d|i['’]ll|my|me|mine|myself)\b"
+    r"|^(?:(?:it|this|that|lowkey|kinda|ngl|tbh|honestly|lol)\s+)*(?:feels|seems|sounds|looks)\b"
+    r"|\b(?:dumb|stupid|quick|random|real|honest|serious)\s+(?:question|q)\b",
+    re.IGNORECASE,
+)
 
 
 def clauses(question: str) -> list[str]:
@@ -33,5 +41,7 @@ def clauses(question: str) -> list[str]:
 
 
 def about_the_asker(clause: str) -> bool:
-    """True when ``clause`` speaks of the asker: "im guessing december", "my cousin says"."""
-    return _ASKER_RE.search(clause) is not None
+    """True when ``clause`` speaks of the asker ("im guessing december", "my cousin says"), of how
+    the matter strikes them ("feels kinda old tbh", "sounds familiar") or of the question itself
+    ("ok dumb question", "quick q")."""
+    return _TALK_RE.search(clause) is not None

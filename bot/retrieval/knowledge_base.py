@@ -536,25 +536,26 @@ class KnowledgeBase:
         )
 
     def _aside_words(self, question: str, terms: Sequence[QueryTerm]) -> frozenset[str]:
-        """The words of ``question`` that only its talk about the asker holds (``asides``): clauses in
-        the first person that share no word with the knowledge base ("what does ndlon stand for, *i
-        keep reading it like some tech company lol*", "*im guessing december* but ..."), when the
-        rest asks a plain question, not
-        for advice or about the asker's life (``chance_bar``: "*my dog keeps barking*, how do i get him
-        to stop" keeps its words). Such words are left out of the question: they neither rank passages
-        (the commonest words, "some", "time", may be among them) nor count against the question, in
-        relevance and in the off-topic rule, nor are named as missing in an answer. Only questions
-        with words the knowledge base lacks are read clause by clause.
+        """The words of ``question`` that only its talk about the asker holds (``asides``): clauses
+        that share no word with the knowledge base and are in the first person or say how the matter
+        strikes the asker or what the question is ("what does ndlon stand for, *i keep reading it
+        like some tech company lol*", "when was this written, *feels kinda old*", "*quick q*, who is
+        the lawyer quoted"), when the rest asks a plain question, not for advice or about the asker's
+        life (``chance_bar``: "*my dog keeps barking*, how do i get him to stop" keeps its words).
+        Such words are left out of the question: they neither rank passages (the commonest words,
+        "some", "time", may be among them) nor count against the question, in relevance and in the
+        off-topic rule, nor are named as missing in an answer. Only questions with words the
+        knowledge base lacks are read clause by clause.
 
         Measured on a chat development set written for it (``article_chat_dev4.jsonl``: 100
-        answerable questions, half of them long, with talk around the question): 14 -> 8 answerable
-        questions refused, hit@1 0.72 -> 0.75, hit@3 0.82 -> 0.88; on the forty-four development
-        sets, the five off-topic sets and SQuAD nothing changed but 2 needless notes fewer. Counting
-        every clause that shares no word with the knowledge base as talk, first person or not,
-        answered about as many there but 7 more off-topic questions ("What foods are high in protein
-        but low in fat?", "pineapple on pizza yes or no, fight me"); leaving out the words of clauses
-        in the first person whatever the rest asks answered "i think my phone got hacked, how do i
-        secure it".
+        answerable questions, half of them long, with talk around the question): 14 -> 7 answerable
+        questions refused, hit@1 0.72 -> 0.76, hit@3 0.82 -> 0.89; on the forty-four development
+        sets 1 more right passage first and among those shown, 1 fewer answerable question refused
+        ("when was this posted? feels old"), 3 fewer needless notes; the five off-topic sets and
+        SQuAD unchanged. Counting every clause that shares no word with the knowledge base as talk,
+        whatever it says, answered about as many there but 7 more off-topic questions ("What foods
+        are high in protein but low in fat?", "pineapple on pizza yes or no, fight me"); leaving
+        out talk whatever the rest asks answered "i think my phone got hacked, how do i secure it".
         """
         if all(t.known for t in terms):
             return frozenset()
