@@ -71,11 +71,12 @@ PLACE_OR_TIME_LINK = 0.5
 ADVICE_UNKNOWN_WORDS = 1
 _ADVICE_RE = re.compile(
     r"\bhow\s+(?:do|can|should|would)\s+(?:i|u|you|we)\b"
-    r"|\bwhat(?:'s|s|\s+is)?\s+(?:a|the)\s+(?:good|best|easiest|cheapest)\s+way\b"
+    r"|\bwhat(?:'s|s|\s+is)?\s+(?:a|the)\s+(?:easiest|cheapest)\s+way\b"
     r"|\b(?:any|good)\s+(?:recs?|recommendations?|tips|suggestions)\b"
     r"|\bshould\s+i\b|\b(?:best|good)\s+(?:way|place|spot|time)\s+to\b"
     r"|\banyone\s+(?:know|got|have)\b|\bwhere\s+(?:can|do|should)\s+i\b"
     r"|\b(?:good|best)\s+strateg(?:y|ies)\s+(?:for|to)\b"
+    # "what's a good ...", "what are the best ...": "a good way", "the best way" among them.
     r"|\bwhat(?:'s|s|\s+is|\s+are)?\s+(?:a|the|some)\s+(?:good|best)\b",
     re.IGNORECASE,
 )
