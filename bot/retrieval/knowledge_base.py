@@ -562,20 +562,22 @@ class KnowledgeBase:
         parts = clauses(question)
         if len(parts) < 2:
             return frozenset()
-        aside: set[str] = set()
-        asked: set[str] = set()
-        asking: list[str] = []
+        talk_words: set[str] = set()
+        question_words: set[str] = set()
+        question_clauses: list[str] = []
         for part in parts:
             read = self.analyse(part)
             words = {t.word for t in read}
             if about_the_asker(part) and not any(_links_a_clause(t) for t in read):
-                aside |= words
+                talk_words |= words
             else:
-                asked |= words
-                asking.append(part)
-        if not aside or not asking or chance_bar(" ".join(asking)) < UNKNOWN_WORDS:
+                question_words |= words
+                question_clauses.append(part)
+        if not talk_words or not question_clauses:
             return frozenset()
-        return frozenset(aside - asked)
+        if chance_bar(" ".join(question_clauses)) < UNKNOWN_WORDS:
+            return frozenset()  # the rest asks for advice or about the asker's life: talk is its topic
+        return frozenset(talk_words - question_words)
 
     def _unheard(self, question: str) -> tuple[str, ...]:
         """When ``question`` asks what someone said or how they responded, and names someone the
