@@ -578,7 +578,13 @@ def test_words_a_passage_holds_only_in_sentences_far_apart_do_not_link_a_questio
 
 @pytest.mark.parametrize(
     "question",
-    ["How many counties are there in the state of Texas?", "whats a county fair even like never been lol"],
+    [
+        "How many counties are there in the state of Texas?",
+        "whats a county fair even like never been lol",
+        # "State" links as little as "Arizona" does: it says where the question is set.
+        "what is the state flower of arizona",
+        "what is the state bird of california",
+    ],
 )
 def test_a_question_linked_to_the_article_only_by_places_is_about_those_places(
     knowledge_base: KnowledgeBase, question: str
@@ -593,6 +599,8 @@ def test_a_question_linked_to_the_article_only_by_places_is_about_those_places(
         "does the state of california agree",
         "which county is this about lol",
         "is arizona doing the same thing",
+        "how many people does the county hand over to ice",
+        "which city is baca sheriff of",
     ],
 )
 def test_a_question_about_the_articles_places_is_answered(
