@@ -61,6 +61,8 @@ def test_a_question_every_word_of_which_matches_has_no_note(knowledge_base: Know
         "honestly was baca literally against the trust act",
         "fwiw how many immigrants does LA send to ice each year",  # an aside
         "ugh so who sued baca, ndlon etc?",
+        "is baca gonna stop turnin over everybody or just some ppl",  # a pronoun names no thing
+        "is the policy for everyone in jail or only some",
     ],
 )
 def test_chatty_words_are_not_reported_as_missing(knowledge_base: KnowledgeBase, question: str) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import bot.retrieval.text as text_module
 from bot.retrieval.text import (
     CLOSED_CLASS_WORDS,
+    PRONOUNS,
     STOP_WORDS,
     collapse_whitespace,
     fold_accents,
@@ -325,3 +326,11 @@ def test_prepositions_and_conjunctions_lemminflect_lacks_are_dictionary_words() 
         assert not word_lemmas(word), word
         assert is_dictionary_word(word), word
     assert not is_dictionary_word("baca") and not is_dictionary_word("sherrif")
+
+
+def test_pronouns_name_no_topic() -> None:
+    from bot.retrieval.question import is_topic_word
+
+    for word in PRONOUNS:
+        assert not is_topic_word(word), word
+    assert is_topic_word("governor") and is_topic_word("weather")

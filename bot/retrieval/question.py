@@ -32,6 +32,7 @@ from bot.retrieval.related_words import related_phrase, related_words
 from bot.retrieval.spelling import FunctionWords, Speller
 from bot.retrieval.synonyms import Reading, Synonyms
 from bot.retrieval.text import (
+    PRONOUNS,
     STOP_WORDS,
     is_dictionary_word,
     joined_compounds,
@@ -182,10 +183,13 @@ def frequency_share(word: str) -> float:
 
 def is_topic_word(word: str) -> bool:
     """True for a word that names something: a noun that is not a form of a verb with another base
-    ("saying", "building"), a name, a number. What a member should be told the article does not
-    mention: "governor", "weather", "tokyo", "2013" are; "basically", "confused", "saying" are not."""
+    ("saying", "building"), a name, a number; not a pronoun ("everyone", ``PRONOUNS``). What a member
+    should be told the article does not mention: "governor", "weather", "tokyo", "2013" are;
+    "basically", "confused", "saying", "everyone" are not."""
     if any(c.isdigit() for c in word):
         return True
+    if word in PRONOUNS:
+        return False
     if not is_dictionary_word(word):
         return len(word) > 2
     lemmas = word_lemmas(word)
