@@ -22,7 +22,7 @@ from bot.retrieval.knowledge_base import (
     asks_what_a_name_is,
     bm25_factors,
 )
-from bot.retrieval.question import background_share
+from bot.retrieval.question import _pointed_at, background_share
 from bot.retrieval.spelling import Speller, within_one_edit
 from bot.retrieval.text import initialisms, search_words, tokenize
 
@@ -1057,3 +1057,26 @@ def test_words_for_the_document_itself_point_at_the_byline(
 
     assert result.answered
     assert result.hits[0].passage.passage_id.endswith(":byline")
+
+
+def test_a_word_the_question_points_at_refers_to_what_members_discuss(knowledge_base: KnowledgeBase) -> None:
+    # "That group" is the article's NDLON: "group", a word it lacks, is no new topic.
+    result = knowledge_base.search("what kind of policy does that group think is needed going forward")
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph == 7
+
+
+@pytest.mark.parametrize(
+    "question", ["is that restaurant still open", "what is that song called", "is this game worth buying"]
+)
+def test_pointing_at_a_thing_the_article_lacks_does_not_make_it_the_articles(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert not knowledge_base.search(question).answered
+
+
+def test_this_and_that_point_at_things_but_not_at_times() -> None:
+    assert _pointed_at("what does that group think".split()) == {"group"}
+    assert _pointed_at("is monday a holiday this week".split()) == frozenset()
+    assert _pointed_at("did they say that the sheriff".split()) == frozenset()  # "the": a stop word
