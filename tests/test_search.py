@@ -88,7 +88,14 @@ def test_who_wrote_this_is_answered_by_the_byline(knowledge_base: KnowledgeBase)
 
 
 @pytest.mark.parametrize(
-    "question", ["when was this published?", "what day was this posted", "when did they post it"]
+    "question",
+    [
+        "when was this published?",
+        "what day was this posted",
+        "when did they post it",
+        "when did this come out",
+        "what month did this drop",
+    ],
 )
 def test_when_the_article_came_out_is_answered_by_the_byline(
     knowledge_base: KnowledgeBase, question: str
@@ -97,6 +104,15 @@ def test_when_the_article_came_out_is_answered_by_the_byline(
 
     assert top.passage.passage_id.endswith(":byline")
     assert "Dec 05, 2012" in top.best_sentence
+
+
+@pytest.mark.parametrize(
+    "question", ["when did the new iphone come out", "what month did the new zelda come out"]
+)
+def test_when_something_else_came_out_is_not_answered_by_the_byline(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert not knowledge_base.search(question).answered
 
 
 def test_the_headline_answers_a_question_about_the_headline(knowledge_base: KnowledgeBase) -> None:
