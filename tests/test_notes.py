@@ -105,7 +105,28 @@ def test_a_quoted_person_is_found_by_name_or_role(
     result = knowledge_base.search(question)
 
     assert result.quotes and {q.speaker for q in result.quotes} == {speaker}
-    assert {h.passage.paragraph for h in result.hits} == {q.paragraph for q in result.quotes}
+    assert result.hits[0].passage.paragraph == result.quotes[0].paragraph
+    assert {q.paragraph for q in result.quotes} <= {h.passage.paragraph for h in result.hits}
+
+
+def test_after_a_quotation_come_the_passages_that_report_what_was_asked(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # Harris's one quotation (paragraph 4) does not say "police departments"; the paragraph reporting
+    # her directive does: "at the discretion of sheriffs' and police departments".
+    result = knowledge_base.search("did the AG say police depts too or just sheriffs")
+
+    assert [q.speaker for q in result.quotes] == ["Kamala Harris"]
+    assert [h.passage.paragraph for h in result.hits] == [4, 3]
+    assert answer_notes(result)[0] == "Here is what *Kamala Harris* said in the article."
+
+
+def test_a_question_only_asking_for_someones_words_is_answered_by_their_quotations_alone(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    result = knowledge_base.search("what did kamala harris say")
+
+    assert [h.passage.paragraph for h in result.hits] == [4]
 
 
 @pytest.mark.parametrize(

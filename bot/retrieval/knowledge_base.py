@@ -479,7 +479,15 @@ class KnowledgeBase:
         """The ``k`` most relevant passages for ``question``, or ``answered=False`` with none.
 
         A question asking for a quoted person's words is answered with their quotations and the
-        passages that hold them (``quote_questions``).
+        passages that hold them (``quote_questions``). When it names what it asks about besides the
+        person and the quotations found sit in one passage, the passages that answer it as any other
+        question follow, ``k`` in all: one passage of someone's words may not hold what the article
+        reports of the matter. Measured on the article's forty-seven development sets (three in chat
+        register): 14 more right passages among those shown ("did the AG say police depts too or just
+        sheriffs": her quotation, then "at the discretion of sheriffs' and police departments"), none
+        lost, nothing else changed; SQuAD hit@3 0.9361 -> 0.9362. Doing so after quotations in
+        several passages too changed no figure, and added a passage without the person's words to
+        "what did Chris Newman tell colorlines", answered by his two quotations.
         """
         started = time.perf_counter()
         asked_as = question
@@ -502,16 +510,23 @@ class KnowledgeBase:
         introducing = introduction_words(question) if naming else frozenset()  # "what does NDLON stand for"
         dating = answer_types.asks_for_date(question)
         quotes: tuple[Quote, ...] = ()
+        decided = _without_asking_words(terms, introducing)
+        if dating:
+            decided = _without_asking_words(decided, answer_types.DATE_WORDS)
         if asked is not None:
             quotes, shown = self._quoted(asked, terms, speaker_quotes(asked, self.quotes, k, terms))
+            if len(shown) == 1 < k and topic_terms(asked, terms):
+                # "did the AG say police depts too or just sheriffs": after her words, what the
+                # article reports of the matter in its own ("at the discretion of sheriffs' and police
+                # departments").
+                shown = _followed_by(
+                    shown, self._shown(question, decided, self._ranked(question, terms, k)), k
+                )
         elif k > 0 and self._asks_for_gist(question, terms):
             shown = self._headlines(k)  # "what is this article about", "tl;dr?"
         elif unheard:
             shown = []
         else:
-            decided = _without_asking_words(terms, introducing)
-            if dating:
-                decided = _without_asking_words(decided, answer_types.DATE_WORDS)
             shown = self._shown(question, decided, self._ranked(question, terms, k))
         base = self.index.delta * sum(t.weight for t in terms if t.term is not None)
         hits = tuple(
@@ -832,6 +847,14 @@ class KnowledgeBase:
                 if score >= most:
                     break
         return best
+
+
+def _followed_by(
+    first: Sequence[tuple[int, float]], then: Sequence[tuple[int, float]], k: int
+) -> list[tuple[int, float]]:
+    """``first``, then the passages of ``then`` it does not hold, ``k`` at most in all."""
+    held = {i for i, _ in first}
+    return [*first, *(pair for pair in then if pair[0] not in held)][:k]
 
 
 def _term_weights(terms: Iterable[QueryTerm]) -> dict[str, float]:
