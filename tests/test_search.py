@@ -239,6 +239,9 @@ def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> 
         ("who even is newman", True),
         ("what exactly is secure communities", True),
         ("which sheriff is it about", True),
+        ("yo whos the sheriff this is about", True),  # a chat opener
+        ("ok so what is ndlon", True),
+        ("so who filed the lawsuit", False),
         ("which day did he say it", False),  # a date question
         ("whatsoever happened", False),
         ("witch hunt", False),
