@@ -560,6 +560,7 @@ def test_a_member_asking_for_advice_is_not_answered_from_the_article(
         "r u going to the state fair",
         "how many emails a day r u sending",
         "whats a good public library near me",
+        "my dad says the weather will be bad on monday, is he right",
     ],
 )
 def test_a_member_talking_about_their_own_life_is_not_answered_from_the_article(
@@ -1099,3 +1100,11 @@ def test_this_and_that_point_at_things_but_not_at_times() -> None:
     assert _pointed_at("what does that group think".split()) == {"group"}
     assert _pointed_at("is monday a holiday this week".split()) == frozenset()
     assert _pointed_at("did they say that the sheriff".split()) == frozenset()  # "the": a stop word
+
+
+def test_what_someone_told_a_member_is_checked_against_the_article(knowledge_base: KnowledgeBase) -> None:
+    # "My friend says ..." reports a claim to check, not the asker's own life.
+    result = knowledge_base.search("my friend says the lawsuit got filed in like summer, is that right?")
+
+    assert result.answered
+    assert result.hits[0].passage.paragraph == 8

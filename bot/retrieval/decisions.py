@@ -98,9 +98,14 @@ def asks_for_advice(question: str) -> bool:
 # (``article_offtopic3.jsonl``): 1 more refused there, nothing else changed. "Do i" ("which office *do
 # i* go to"), with the talk about the asker left out of a question (``KnowledgeBase._aside_words``):
 # nothing changed on those sets, and "i need to renew my passport, which office do i go to" stays
-# declined once "i need to renew my passport" is read as talk.
+# declined once "i need to renew my passport" is read as talk. "My friend *says* ..." reports a claim
+# to check, not the asker's life ("my friend says the lawsuit got filed in like summer, is that
+# right?"): on the forty-seven development sets 1 fewer answerable question refused, nothing else
+# changed; invented off-topic questions in that form ("my dad says the weather will be bad on monday,
+# is he right") stay declined; SQuAD unchanged.
 _PERSONAL_RE = re.compile(
-    r"\b(?:my|r\s+u|are\s+you|do\s+(?:you|u|i)|near\s+me)\b"
+    r"\b(?:my(?!\s+[a-z]+\s+(?:says|said|say|thinks|thought|told|tells|swears|claims)\b)"
+    r"|r\s+u|are\s+you|do\s+(?:you|u|i)|near\s+me)\b"
     r"|\bis\s+it\s+(?:bad|ok|okay|safe|worth|normal|healthy|good|fine|legal)\s+(?:to|if)\b",
     re.IGNORECASE,
 )
