@@ -89,6 +89,13 @@ def test_at_the_time_is_read_as_then() -> None:
     assert rewrite("who was the AG back then") == "who was the AG then"
 
 
+def test_wed_sat_and_sun_are_weekdays_only_after_on_by_last_this_or_next() -> None:
+    assert rewrite("what did baca say on wed") == "what did baca say on wednesday"
+    assert rewrite("did he announce it last sat") == "did he announce it last saturday"
+    assert rewrite("wed like to know more") == "wed like to know more"  # "we'd", as typed
+    assert rewrite("the sun is out") == "the sun is out"
+
+
 @pytest.mark.parametrize(
     ("typed", "read"),
     [
