@@ -110,13 +110,22 @@ def test_determiners_stand_for_one_another_in_an_entry_of_several_words() -> Non
     assert synonyms.expand("which paper broke story".split()) == []
 
 
-def test_one_word_matches_only_as_written() -> None:
+def test_one_word_matches_as_written_not_by_its_stem() -> None:
     # A stem would read "booked" as the noun "book", "legislation" as "legislator".
     synonyms = _parsed("booked, legislation => arrest")
 
     assert synonyms.expand(["booked"]) == [Expansion(0, 1, (("arrest",),))]
     assert synonyms.expand("write a book".split()) == []
     assert synonyms.expand(["legislator"]) == []
+
+
+def test_one_word_matches_the_forms_of_its_verb_but_not_a_plural_noun() -> None:
+    synonyms = _parsed("fix => repair\nbill => trust act")
+
+    for form in ("fixed", "fixing"):
+        assert synonyms.expand(["can", "it", "be", form]) == [Expansion(3, 4, (("repair",),))]
+    assert synonyms.expand(["bill"]) == [Expansion(0, 1, (("trust", "act"),))]
+    assert synonyms.expand(["these", "bills"]) == []  # a plural noun: the moderator's "bill" is one
 
 
 def test_a_verb_s_object_may_stand_inside_its_entry() -> None:
