@@ -89,6 +89,12 @@ def test_at_the_time_is_read_as_then() -> None:
     assert rewrite("who was the AG back then") == "who was the AG then"
 
 
+def test_words_about_the_question_itself_are_read_as_nothing() -> None:
+    assert rewrite("quick q whats the sheriffs name") == "what is the sheriffs name"
+    assert rewrite("ok dumb question but who is newman") == "ok but who is newman"
+    assert rewrite("i have a question about the article") == "i have a question about the article"
+
+
 def test_wed_sat_and_sun_are_weekdays_only_after_on_by_last_this_or_next() -> None:
     assert rewrite("what did baca say on wed") == "what did baca say on wednesday"
     assert rewrite("did he announce it last sat") == "did he announce it last saturday"

@@ -241,6 +241,7 @@ def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> 
         ("which sheriff is it about", True),
         ("yo whos the sheriff this is about", True),  # a chat opener
         ("ok so what is ndlon", True),
+        ("quick q whats the sheriffs name", True),  # words about the question itself
         ("so who filed the lawsuit", False),
         ("which day did he say it", False),  # a date question
         ("whatsoever happened", False),

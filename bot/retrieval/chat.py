@@ -68,6 +68,15 @@ _ELONGATED_RE = re.compile(r"(?<![\w'])[^\W\d_A-Z]*([^\W\d_A-Z])\1\1[^\W\d_A-Z]*
 _RUN_RE = re.compile(r"([^\W\d_A-Z])\1{2,}")
 # "I *keep* forgetting", "the one ppl *keep* talking about", "my wifi *keeps* dropping": "keep" before
 # an -ing word says the thing goes on, not what it is, and is read as nothing.
+# "*Quick q* whats the sheriffs actual name", "ok *dumb question* but who is newman": words about the
+# question itself, not its topic, read as nothing. Measured on the article's forty-seven development
+# sets: 1 fewer answerable question refused, 1 more right passage among those shown, nothing else
+# changed; SQuAD unchanged.
+META_QUESTION_RE = re.compile(
+    r"\b(?:(?:a|one)\s+)?(?:dumb|stupid|quick|random|silly|real|honest|serious|genuine|noob)\s+"
+    r"(?:question|questions|q|qs|qn)\b",
+    re.IGNORECASE,
+)
 _KEEP_DOING_RE = re.compile(r"\b(?:(?:keep|keeps|kept|keeping)\s+)+(?=[^\W\d_]+ing\b)", re.IGNORECASE)
 # What markup and web addresses start with: most questions have neither, and are not scanned for them.
 _MARKUP_HINT_RE = re.compile(r"<|://|www\.", re.IGNORECASE)
@@ -319,6 +328,7 @@ def rewrite(text: str) -> str:
     if _RUN_RE.search(text):
         text = _ELONGATED_RE.sub(_replace_elongated, text)
     text = _KEEP_DOING_RE.sub("", text)
+    text = META_QUESTION_RE.sub(" ", text)
     text = _LETTERED_SYMBOL_RE.sub(_replace_symbol, text)
     text = _BARE_SYMBOL_RE.sub(_replace_symbol, text)
     text = _PHRASE_RE.sub(_replace_phrase, text)

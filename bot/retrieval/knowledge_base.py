@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from bot.retrieval import answer_types, proximity, which_questions
 from bot.retrieval.asides import about_the_asker, clauses
-from bot.retrieval.chat import CHAT_FILLER
+from bot.retrieval.chat import CHAT_FILLER, META_QUESTION_RE
 from bot.retrieval.collocations import collocated
 from bot.retrieval.decisions import (
     ANSWER_THRESHOLD,
@@ -131,6 +131,8 @@ _OPENERS_RE = re.compile(
     + "|".join(
         sorted(map(re.escape, CHAT_FILLER | {"so", "and", "but", "also", "like", "then", "oh", "hey"}))
     )
+    + "|"
+    + META_QUESTION_RE.pattern  # "quick q whats the sheriffs name"
     + r")\b)+",
     re.IGNORECASE,
 )
