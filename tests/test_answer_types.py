@@ -30,6 +30,8 @@ def knowledge_base() -> KnowledgeBase:
         ("how did newman react", False),
         ("when was the lawsuit filed", False),
         ("who sued baca", False),
+        ("did anyone sue him, given how many ppl were affected", False),  # leans on an amount
+        ("given how many were held, how long were they held", True),
         ("", False),
     ],
 )
