@@ -176,6 +176,16 @@ class BM25Index:
         self._common_ids = frozenset(
             np.flatnonzero(self.document_frequency > COMMON_SHARE * self.size).tolist()
         )
+        # Their contributions for every passage (0 where a term is not held), so that the pruned first
+        # stage reads a common term's contribution to its candidates in one step rather than searching
+        # its long postings: at 100,000 passages search's p50 0.72 -> 0.64 ms, for about 46 MB (the
+        # benchmark's 57 common terms times 102,000 passages times 8 bytes).
+        self._common_rows: dict[int, FloatArray] = {}
+        for term_id in sorted(self._common_ids):
+            row = np.zeros(self.size)
+            start, end = self._indptr[term_id], self._indptr[term_id + 1]
+            row[self._indices[start:end]] = self._data[start:end]
+            self._common_rows[term_id] = row
 
     def sequence(self, index: int) -> npt.NDArray[np.int32]:
         """The terms of passage ``index`` in order, as vocabulary ids."""
@@ -298,9 +308,10 @@ class BM25Index:
         threshold = floor - most - 1e-9 * floor
         if threshold <= 0:
             return None
-        # Only the passages holding one of the other terms have a partial sum above zero: they are
-        # read, not every passage (half as long at 100,000 passages).
-        candidates = np.unique(columns[partial[columns] >= threshold]).astype(np.int64)
+        # Only the passages holding one of the other terms have a partial sum above zero, so those
+        # at the (positive) threshold are found in one pass over the sums: at 100,000 passages a
+        # fifth of the time of collecting them from the postings read (whose passages repeat).
+        candidates = np.flatnonzero(partial >= threshold)
         return candidates, self._exact(common, candidates, shares, partial[candidates])
 
     def _sample(self, scores: FloatArray, ids: Sequence[int], k: int) -> npt.NDArray[np.int64] | None:
@@ -329,12 +340,16 @@ class BM25Index:
         onto ``start`` (the passages' sums of the terms before ``ids``) when given."""
         total = np.zeros(passages.size) if start is None else start.copy()
         for term_id in ids:
-            found, held = self._lookup(term_id, passages)
-            values = self._data[self._indptr[term_id] + found]
+            row = self._common_rows.get(term_id)
+            if row is not None:
+                values = row[passages]  # 0 where the term is not held, times any share still 0
+            else:
+                found, held = self._lookup(term_id, passages)
+                values = np.where(held, self._data[self._indptr[term_id] + found], 0.0)
             if term_id in shares:
                 values = values * shares[term_id]
             # Adding zero where the term is not held leaves a sum unchanged.
-            total += np.where(held, values, 0.0)
+            total += values
         return total
 
     def _lookup(
