@@ -543,7 +543,13 @@ def test_words_the_article_lacks_do_not_make_a_linked_question_off_topic(
 
 @pytest.mark.parametrize(
     "question",
-    ["anyone know a good pizza place near the county jail lol", "how do you make a press release for a band"],
+    [
+        "anyone know a good pizza place near the county jail lol",
+        "how do you make a press release for a band",
+        # Instructions: declined for any word the article lacks, however many words it shares.
+        "How do I write a strong cover letter for a legal director position?",
+        "how do i write a cover letter for a sheriff job",
+    ],
 )
 def test_a_member_asking_for_advice_is_not_answered_from_the_article(
     knowledge_base: KnowledgeBase, question: str
@@ -1109,3 +1115,12 @@ def test_what_someone_told_a_member_is_checked_against_the_article(knowledge_bas
 
     assert result.answered
     assert result.hits[0].passage.paragraph == 8
+
+
+@pytest.mark.parametrize(
+    "question", ["how can i find the lawsuit ndlon filed", "how do we know the 20k number is right"]
+)
+def test_asking_how_to_find_or_how_we_know_a_fact_of_the_article_is_answered(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert knowledge_base.search(question).answered

@@ -173,10 +173,38 @@ def asks_in_general(question: str) -> bool:
     return _IN_GENERAL_RE.search(question) is not None
 
 
+# "How do I write a strong cover letter for a legal director position", "how do i get out of jail in
+# monopoly": a member asking how to do something wants instructions, which a news article does not
+# give. Of the 217 questions of the article's question sets that say "how do i" (or "can", "should";
+# "u", "you", "we"), the 4 answerable ones ask how we *know* or how to *spell* something; the other 209
+# are off-topic or near-topic. Such a question is declined when any word of it is unknown, unless three
+# words or more link it (``MAX_LINKS``). Measured on the article's forty-seven development sets, the off-topic sets and the
+# blind sets from ``holdout48`` on (read as totals): 3 more off-topic questions refused ("How do I
+# make a good first impression on the first day at a new job?"), nothing else changed; SQuAD
+# unchanged. Invented questions asking the article's facts that way ("how can i find the lawsuit
+# ndlon filed", "how do we know the 20k number is right") are answered as before; "how should i feel
+# about baca's change of policy" is declined.
+INSTRUCTION_UNKNOWN_WORDS = 0.0
+_INSTRUCTION_RE = re.compile(
+    r"\bhow\s+(?:do|can|should|would|could)\s+(?:i|u|you|we|one)\s+"
+    r"(?!(?:even\s+|actually\s+|really\s+)?(?:know|tell|spell|find|look\s+up|say|pronounce|be\s+sure)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_instructions(question: str) -> bool:
+    """True when ``question`` asks how to do something ("how do i write ...", "how can u get ..."),
+    not how we know or how a word is spelt."""
+    return _INSTRUCTION_RE.search(question) is not None
+
+
 def chance_bar(question: str) -> float:
     """How many times its links a question's unknown words must weigh for it to be off topic
-    (``is_off_topic``'s ``against``): less for advice, for talk among members, for records and for
-    how things usually are (``is_off_topic`` lowers it for a question linked only by places too)."""
+    (``is_off_topic``'s ``against``): none at all for instructions, less for advice, for talk among
+    members, for records and for how things usually are (``is_off_topic`` lowers it for a question
+    linked only by places too)."""
+    if asks_for_instructions(question):
+        return INSTRUCTION_UNKNOWN_WORDS
     if (
         asks_for_advice(question)
         or talks_to_members(question)
