@@ -549,6 +549,7 @@ def test_words_the_article_lacks_do_not_make_a_linked_question_off_topic(
         # Instructions: declined for any word the article lacks, however many words it shares.
         "How do I write a strong cover letter for a legal director position?",
         "how do i write a cover letter for a sheriff job",
+        "whats the best way to ask the county for a copy of my jail record",
     ],
 )
 def test_a_member_asking_for_advice_is_not_answered_from_the_article(

@@ -175,19 +175,24 @@ def asks_in_general(question: str) -> bool:
 
 # "How do I write a strong cover letter for a legal director position", "how do i get out of jail in
 # monopoly": a member asking how to do something wants instructions, which a news article does not
-# give. Of the 217 questions of the article's question sets that say "how do i" (or "can", "should";
-# "u", "you", "we"), the 4 answerable ones ask how we *know* or how to *spell* something; the other 209
-# are off-topic or near-topic. Such a question is declined when any word of it is unknown, unless three
-# words or more link it (``MAX_LINKS``). Measured on the article's forty-seven development sets, the off-topic sets and the
-# blind sets from ``holdout48`` on (read as totals): 3 more off-topic questions refused ("How do I
-# make a good first impression on the first day at a new job?"), nothing else changed; SQuAD
-# unchanged. Invented questions asking the article's facts that way ("how can i find the lawsuit
-# ndlon filed", "how do we know the 20k number is right") are answered as before; "how should i feel
-# about baca's change of policy" is declined.
+# give. Of the 217 questions of the article's question sets that say "how do i" (or "can",
+# "should"; "u", "you", "we"), the 4 answerable ones ask how we *know* or how to *spell* something;
+# the other 209 are off-topic or near-topic. Such a question is declined when any word of it is
+# unknown, unless three words or more link it (``MAX_LINKS``). Measured on the article's forty-seven
+# development sets, the off-topic sets and the blind sets from ``holdout48`` on (read as totals): 3
+# more off-topic questions refused ("How do I make a good first impression on the first day at a new
+# job?"), nothing else changed; SQuAD unchanged. Invented questions asking the article's facts that
+# way ("how can i find the lawsuit ndlon filed", "how do we know the 20k number is right") are
+# answered as before; "how should i feel about baca's change of policy" is declined.
 INSTRUCTION_UNKNOWN_WORDS = 0.0
 _INSTRUCTION_RE = re.compile(
     r"\bhow\s+(?:do|can|should|would|could)\s+(?:i|u|you|we|one)\s+"
-    r"(?!(?:even\s+|actually\s+|really\s+)?(?:know|tell|spell|find|look\s+up|say|pronounce|be\s+sure)\b)",
+    r"(?!(?:even\s+|actually\s+|really\s+)?(?:know|tell|spell|find|look\s+up|say|pronounce|be\s+sure)\b)"
+    # "What's the best way to ...", "idk how to ...": all 39 questions of the sets asking for the
+    # best (easiest, right) way to do something are off-topic; 1 more refused ("What's a good way to
+    # write an apology letter to a friend?"), nothing else changed.
+    r"|\b(?:good|best|right|easiest|quickest|fastest|proper|correct|safest|simplest)\s+way\s+to\b"
+    r"|\b(?:know|explain|idk|tell\s+me|show\s+me)\s+how\s+to\b",
     re.IGNORECASE,
 )
 
