@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.retrieval import answer_types
-from bot.retrieval.answer_types import asked_date_kind, asks_for_quantity, holds_answer
+from bot.retrieval.answer_types import asked_date_kind, asks_for_quantity, asks_why, holds_answer
 from bot.retrieval.documents import Document, Paragraph
 from bot.retrieval.knowledge_base import KnowledgeBase
 
@@ -336,3 +336,34 @@ def test_how_long_after_one_day_another_came_is_answered_by_the_days_named(
 
     assert holds_answer(question, ["Harris issued the directive on Tuesday."])
     assert knowledge_base.search(question).answered
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("why did baca change his policy", True),
+        ("how come baca changed his mind", True),
+        ("baca holds why", True),
+        ("who sued baca", False),
+        ("what happened to the whyte case", False),
+    ],
+)
+def test_which_questions_ask_for_a_reason(question: str, asks: bool) -> None:
+    assert asks_why(question) is asks
+
+
+@pytest.mark.parametrize(
+    "question", ["why did baca change his policy", "how come baca changed his mind", "baca holds why"]
+)
+def test_a_question_asking_why_finds_the_paragraph_that_gives_the_reason(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    # Paragraph 6 says "Sheriff Baca's change of policy"; paragraph 3 says what prompted the change.
+    result = knowledge_base.search(question)
+
+    assert result.hits[0].passage.paragraph == 3
+    assert result.unmatched == ()  # the reason it asks for is no word it names
+
+
+def test_asking_why_about_something_else_is_still_declined(knowledge_base: KnowledgeBase) -> None:
+    assert not knowledge_base.search("why is the sky blue").answered

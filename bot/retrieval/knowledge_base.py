@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import re
@@ -298,6 +299,13 @@ class KnowledgeBase:
         """The question's words mapped to index terms: known, mapped or unknown (``question.py``)."""
         return self.reader.read(question)
 
+    @cached_property
+    def _reason_terms(self) -> tuple[QueryTerm, ...]:
+        """What the knowledge base reads "reason" as (its moderators' rules, its own word, WordNet),
+        each term a guess standing for "why": it ranks, and neither links nor counts as asked."""
+        read = self.analyse(answer_types.REASON_WORD)
+        return tuple(dataclasses.replace(t, word="why", guessed=True) for t in read if t.term is not None)
+
     def _relevance(self, matched: float, terms: Sequence[QueryTerm]) -> float:
         """``matched`` as a share of what the question's terms earn, each found once, in a passage.
 
@@ -379,7 +387,12 @@ class KnowledgeBase:
 
     def _ranked(self, question: str, terms: Sequence[QueryTerm], k: int) -> list[tuple[int, float]]:
         """``_candidates``, with the introducing paragraph first when the question asks what a name is,
-        and passages that hold a date before those that do not when the question asks for one."""
+        and passages that hold a date before those that do not when the question asks for one; a
+        question asking why is also ranked by the knowledge base's words for a reason
+        (``answer_types.asks_why``)."""
+        if answer_types.asks_why(question[:MAX_QUERY_CHARS]):
+            held = {t.term for t in terms}
+            terms = [*terms, *(t for t in self._reason_terms if t.term not in held)]
         slot = which_did(question[:MAX_QUERY_CHARS], terms)
         if not asks_what_a_name_is(question):
             wanted = answer_types.wanted_pattern(question[:MAX_QUERY_CHARS])
