@@ -390,10 +390,13 @@ def is_off_topic(
     one_place = frozenset(pair for name in names for pair in itertools.pairwise(name))
     passages = iter(held_by_passages)
     first = next(passages, None)
-    return all(
-        unknown >= bar * _link_weight(terms, held, place_or_time, one_place)
-        for held in itertools.chain([first], passages)
-    )
+
+    def outweighed(held: PassageLinks | None) -> bool:
+        links = _link_weight(terms, held, place_or_time, one_place)
+        # More than ``MAX_LINKS`` links (infinite weight) are never outweighed, even at a bar of 0.
+        return links != math.inf and unknown >= bar * links
+
+    return all(outweighed(held) for held in itertools.chain([first], passages))
 
 
 # Common nouns naming a kind of place. A question linked to the knowledge base only by where (or when)
