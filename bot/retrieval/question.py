@@ -304,14 +304,15 @@ class QuestionReader:
         # where the knowledge base has it. Stop words are kept until the synonyms are read ("took
         # to court"), and left out after.
         joined = sorted(w for w in joined_compounds(text) if w in self.index.vocabulary)
-        words = [word for word in [*all_words(text), *joined] if word not in chat.CHAT_FILLER]
-        phrases = self._phrases(text)
+        written = all_words(text)
+        words = [word for word in [*written, *joined] if word not in chat.CHAT_FILLER]
+        phrases = self._phrases(written)
         for verb in {t.word.split()[0] for t in phrases} & set(words):
             words.remove(verb)  # "let go" is read as the phrase, not "let" alone
         analysed: list[QueryTerm] = []
         for span in self._spans(words):
             analysed.extend(span)
-        pointed = _pointed_at(all_words(text))
+        pointed = _pointed_at(written)
         if pointed:
             analysed = [self._pointed(t) if t.word in pointed else t for t in analysed]
         return analysed + phrases
@@ -320,13 +321,16 @@ class QuestionReader:
         """An unknown word the question points at ("that *group*"), counting by its frequency alone."""
         if unknown.term is not None:
             return unknown
-        share = frequency_share(unknown.word)
-        return QueryTerm(unknown.word, None, share * self.index.unknown_term_idf(), share)
+        return self._unknown(unknown.word, frequency_share(unknown.word))
 
-    def _phrases(self, text: str) -> list[QueryTerm]:
+    def _unknown(self, word: str, share: float) -> QueryTerm:
+        """``word`` as a word the index lacks, counting ``share`` of a rare word's weight."""
+        return QueryTerm(word, None, share * self.index.unknown_term_idf(), share)
+
+    def _phrases(self, written: Sequence[str]) -> list[QueryTerm]:
         """A verb and its particle ("let go", "locked up") that WordNet relates to known words,
-        for verbs the knowledge base lacks: "let go" finds "release"."""
-        written = all_words(text)
+        for verbs the knowledge base lacks: "let go" finds "release". ``written`` is the question's
+        words, stop words included, in order."""
         found: list[QueryTerm] = []
         ruled: set[int] | None = None  # positions of the words a moderator's rule reads
         for pair in itertools.pairwise(enumerate(written)):
@@ -413,8 +417,7 @@ class QuestionReader:
         related = self._related(word)
         if related:
             return related
-        share = background_share(word)
-        return [QueryTerm(word, None, share * self.index.unknown_term_idf(), share)]
+        return [self._unknown(word, background_share(word))]
 
     def _related(self, word: str) -> list[QueryTerm]:
         """Up to ``RELATED_TERMS`` known words among the first ``RELATED_LOOKED`` that WordNet relates
