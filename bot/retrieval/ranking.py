@@ -172,16 +172,13 @@ class BM25Index:
         self._indptr = np.concatenate(([0], np.cumsum(self.document_frequency)))
         # Every term is held by some passage, so no row is empty.
         self._row_max: FloatArray = np.maximum.reduceat(self._data, self._indptr[:-1])
-        # The terms held by more than ``COMMON_SHARE`` of the passages (few: each is in many passages).
-        self._common_ids = frozenset(
-            np.flatnonzero(self.document_frequency > COMMON_SHARE * self.size).tolist()
-        )
-        # Their contributions for every passage (0 where a term is not held), so that the pruned first
-        # stage reads a common term's contribution to its candidates in one step rather than searching
-        # its long postings: at 100,000 passages search's p50 0.72 -> 0.64 ms, for about 46 MB (the
-        # benchmark's 57 common terms times 102,000 passages times 8 bytes).
+        # The terms held by more than ``COMMON_SHARE`` of the passages (few: each is in many passages),
+        # with their contributions for every passage (0 where a term is not held), so that the pruned
+        # first stage reads a common term's contribution to its candidates in one step rather than
+        # searching its long postings: at 100,000 passages search's p50 0.72 -> 0.64 ms, for about
+        # 46 MB (the benchmark's 57 common terms times 102,000 passages times 8 bytes).
         self._common_rows: dict[int, FloatArray] = {}
-        for term_id in sorted(self._common_ids):
+        for term_id in np.flatnonzero(self.document_frequency > COMMON_SHARE * self.size).tolist():
             row = np.zeros(self.size)
             start, end = self._indptr[term_id], self._indptr[term_id + 1]
             row[self._indices[start:end]] = self._data[start:end]
@@ -209,7 +206,7 @@ class BM25Index:
         """``ids`` in the order matched scores add them: the common terms last, each group in the
         question's order. ``best_matches`` sums the other terms first and the common ones only where
         they can matter; adding in this order everywhere gives every path the same sums, to the bit."""
-        return sorted(ids, key=self._common_ids.__contains__)
+        return sorted(ids, key=self._common_rows.__contains__)
 
     def _shares(self, factors: Mapping[str, float] | None) -> dict[int, float]:
         """``factors`` by term id, leaving out shares of 1 and terms the index lacks."""
@@ -262,7 +259,7 @@ class BM25Index:
         if k <= 0 or not ids:
             return RankedIndex((), ())
         shares = self._shares(factors)
-        common = [i for i in ids if i in self._common_ids]
+        common = [i for i in ids if i in self._common_rows]
         found = self._pruned_contenders(ids, common, k, shares) if common else None
         candidates, scores = found if found is not None else self._contenders(ids, k, shares)
         ranked = self.top(scores, k)
