@@ -68,6 +68,7 @@ _ELONGATED_RE = re.compile(r"(?<![\w'])[^\W\d_A-Z]*([^\W\d_A-Z])\1\1[^\W\d_A-Z]*
 _RUN_RE = re.compile(r"([^\W\d_A-Z])\1{2,}")
 # "I *keep* forgetting", "the one ppl *keep* talking about", "my wifi *keeps* dropping": "keep" before
 # an -ing word says the thing goes on, not what it is, and is read as nothing.
+_KEEP_DOING_RE = re.compile(r"\b(?:(?:keep|keeps|kept|keeping)\s+)+(?=[^\W\d_]+ing\b)", re.IGNORECASE)
 # "*Quick q* whats the sheriffs actual name", "ok *dumb question* but who is newman": words about the
 # question itself, not its topic, read as nothing. Measured on the article's forty-seven development
 # sets: 1 fewer answerable question refused, 1 more right passage among those shown, nothing else
@@ -77,7 +78,6 @@ META_QUESTION_RE = re.compile(
     r"(?:question|questions|q|qs|qn)\b",
     re.IGNORECASE,
 )
-_KEEP_DOING_RE = re.compile(r"\b(?:(?:keep|keeps|kept|keeping)\s+)+(?=[^\W\d_]+ing\b)", re.IGNORECASE)
 # What markup and web addresses start with: most questions have neither, and are not scanned for them.
 _MARKUP_HINT_RE = re.compile(r"<|://|www\.", re.IGNORECASE)
 # Most runs of one letter in a word read (each is read as one letter or two).

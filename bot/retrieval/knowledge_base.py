@@ -940,7 +940,7 @@ def asks_what_a_name_is(question: str) -> bool:
     """True for "who is X", "what's X", "which X is it about", "what does X stand for" and the like,
     chat openers before them too ("yo whos the sheriff", "ok so what is ndlon")."""
     text = question[:MAX_QUERY_CHARS].replace("\u2019", "'")
-    return _INTRODUCTION_RE.search(text) is not None or (
-        _OPENERS_RE.match(text) is not None
-        and _INTRODUCTION_RE.search(_OPENERS_RE.sub("", text, 1)) is not None
-    )
+    if _INTRODUCTION_RE.search(text) is not None:
+        return True
+    opener = _OPENERS_RE.match(text)
+    return opener is not None and _INTRODUCTION_RE.search(text[opener.end() :]) is not None
