@@ -95,6 +95,16 @@ def test_words_about_the_question_itself_are_read_as_nothing() -> None:
     assert rewrite("i have a question about the article") == "i have a question about the article"
 
 
+def test_words_about_the_form_of_the_answer_are_read_as_nothing() -> None:
+    assert rewrite("eli5 what did harris say") == "what did harris say"
+    assert rewrite("in a nutshell what is the trust act") == "what is the trust act"
+    assert rewrite("what did the lawsuit claim in a few words") == "what did the lawsuit claim"
+    assert rewrite("explain like im 5 what the lawsuit is about") == "what the lawsuit is about"
+    # Only the request's own words go: what is to be explained stays.
+    assert rewrite("explain quantum physics like im 5") == "explain quantum physics"
+    assert rewrite("i like simple words") == "i like simple words"
+
+
 def test_wed_sat_and_sun_are_weekdays_only_after_on_by_last_this_or_next() -> None:
     assert rewrite("what did baca say on wed") == "what did baca say on wednesday"
     assert rewrite("did he announce it last sat") == "did he announce it last saturday"

@@ -242,6 +242,7 @@ def test_a_run_together_word_is_split_only_into_words_written_side_by_side() -> 
         ("yo whos the sheriff this is about", True),  # a chat opener
         ("ok so what is ndlon", True),
         ("quick q whats the sheriffs name", True),  # words about the question itself
+        ("eli5 who is newman", True),  # words about the form of the answer
         ("so who filed the lawsuit", False),
         ("which day did he say it", False),  # a date question
         ("whatsoever happened", False),
@@ -1023,6 +1024,37 @@ def test_a_chatty_question_using_common_words_is_not_refused(knowledge_base: Kno
 
     assert result.answered
     assert result.hits[0].passage.paragraph == 6
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did baca decide exactly, in plain english pls",
+        "in a nutshell what is the trust act",
+        "eli5 what did harris say",
+    ],
+)
+def test_asking_for_a_simple_answer_is_answered_naming_nothing_as_missing(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    result = knowledge_base.search(question)
+
+    assert result.answered
+    assert result.unmatched == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "in simple terms what is photosynthesis",
+        "eli5 how do vaccines work",
+        "explain quantum physics like im 5",
+    ],
+)
+def test_asking_for_a_simple_answer_about_something_else_is_declined(
+    knowledge_base: KnowledgeBase, question: str
+) -> None:
+    assert not knowledge_base.search(question).answered
 
 
 def test_of_two_passages_that_match_alike_the_one_in_the_article_about_the_question_comes_first() -> None:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from bot.retrieval import answer_types, proximity, which_questions
 from bot.retrieval.asides import about_the_asker, clauses
-from bot.retrieval.chat import CHAT_FILLER, META_QUESTION_RE
+from bot.retrieval.chat import ANSWER_FORM_RE, CHAT_FILLER, META_QUESTION_RE
 from bot.retrieval.collocations import collocated
 from bot.retrieval.decisions import (
     ANSWER_THRESHOLD,
@@ -134,6 +134,8 @@ _OPENERS_RE = re.compile(
     )
     + "|"
     + META_QUESTION_RE.pattern  # "quick q whats the sheriffs name"
+    + "|"
+    + ANSWER_FORM_RE.pattern  # "eli5 who is newman"
     + r")\b)+",
     re.IGNORECASE,
 )
