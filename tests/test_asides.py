@@ -29,6 +29,12 @@ def test_a_question_is_split_at_punctuation_and_at_words_that_start_a_remark() -
     assert clauses("does la send 20,000 ppl to ice a year") == ["does la send 20,000 ppl to ice a year"]
 
 
+def test_emoji_and_line_breaks_end_a_clause_as_punctuation_does() -> None:
+    assert clauses("when was this posted 😭 feels old") == ["when was this posted", "feels old"]
+    assert clauses("who sued baca 🤦\u200d♂\ufe0f im lost") == ["who sued baca", "im lost"]
+    assert clauses("who sued baca\nim lost lol") == ["who sued baca", "im lost lol"]
+
+
 @pytest.mark.parametrize(
     ("clause", "asker"),
     [
@@ -57,6 +63,8 @@ def test_a_clause_talking_of_the_asker_or_of_the_question_is_talk(clause: str, a
         ("which sheriff in arizona is it, im assuming the famous one but i dont wanna look dumb", 7),
         ("when was this written, feels kinda old ngl", 0),
         ("quick q, who is the lawyer quoted in this", 6),
+        ("when was this posted 😭 feels old", 0),  # an emoji where the comma would go
+        ("did baca change his policy 🤔 my group chat is split", 6),
     ],
 )
 def test_talk_about_the_asker_does_not_count_against_a_question(
@@ -87,6 +95,7 @@ def test_talk_about_the_asker_is_not_named_as_missing(knowledge_base: KnowledgeB
         "my landlord is holding my deposit, can he do that",
         "i lost my wallet at the mall, where is the lost and found",
         "feels weird asking but whats a good apology letter for a friend",  # asks for advice
+        "i think my phone got hacked 😭 how do i secure it",
     ],
 )
 def test_questions_about_the_askers_own_life_are_still_declined(

@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import re
 
-# Clauses end at punctuation (not at the comma of "20,000") and before a word that starts a remark.
+# Clauses end at punctuation (not at the comma of "20,000"), at a line break, at emoji, which chat
+# writes where punctuation would go ("when was this posted 😭 feels old"), and before a word that
+# starts a remark. The emoji are the pictographs and dingbats of Unicode's symbol blocks, with their
+# joiners and modifiers.
 _CLAUSE_END_RE = re.compile(
-    r"(?<!\d),|,(?!\d)|[;:.!?()\[\]]+|\s(?:but|bc|cuz|coz|because|tho|though|although|so)\s",
+    r"(?<!\d),|,(?!\d)|[;:.!?()\[\]\n]+"
+    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u200D\uFE0F]+"
+    r"|\s(?:but|bc|cuz|coz|because|tho|though|although|so)\s",
     re.IGNORECASE,
 )
 # The asker speaking of themselves ("im guessing december"), of how the matter strikes them, in a
