@@ -149,6 +149,8 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("who even is the sheriff in this lol", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("whats bacas last name", "Los Angeles County Sheriff Lee Baca said Wednesday"),  # not "First and"
         ("whats harris's first name", "California Atty. Gen. Kamala Harris"),
+        ("whats the sheriffs actual name", "Los Angeles County Sheriff Lee Baca said Wednesday"),
+        ("whats newmans real name", "Chris Newman Legal Director at the National Day Laborer"),
     ],
 )
 def test_asking_who_someone_is_shows_where_the_article_introduces_them(
