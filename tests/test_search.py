@@ -136,7 +136,7 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("who is chris newman", "Chris Newman Legal Director at the National Day Laborer"),
         ("Who's Newman?", "Chris Newman Legal Director at the National Day Laborer"),
         ("what does ndlon stand for?", "National Day Laborer Organizing Network (NDLON)"),
-        ("who is kamala harris", "California Atty. Gen. Kamala Harris"),
+        ("who is kamala harris", "California Attorney General Kamala Harris"),  # not "Atty. Gen."
         ("whos newman", "Chris Newman Legal Director at the National Day Laborer"),
         ("whats ndlon", "National Day Laborer Organizing Network (NDLON)"),
         ("what is newman's job", "Chris Newman Legal Director at the National Day Laborer"),
@@ -148,7 +148,8 @@ def test_asking_for_the_tldr_gets_the_summary(knowledge_base: KnowledgeBase, que
         ("whats the sheriffs name again", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("who even is the sheriff in this lol", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("whats bacas last name", "Los Angeles County Sheriff Lee Baca said Wednesday"),  # not "First and"
-        ("whats harris's first name", "California Atty. Gen. Kamala Harris"),
+        ("whats harris's first name", "California Attorney General Kamala Harris"),
+        ("whats harris's job title", "California Attorney General Kamala Harris"),
         ("whats the sheriffs actual name", "Los Angeles County Sheriff Lee Baca said Wednesday"),
         ("whats newmans real name", "Chris Newman Legal Director at the National Day Laborer"),
     ],
@@ -159,6 +160,25 @@ def test_asking_who_someone_is_shows_where_the_article_introduces_them(
     top = knowledge_base.search(question).hits[0]
 
     assert introduction in top.passage.text
+
+
+def test_the_introduction_shown_writes_the_title_out_when_a_paragraph_does() -> None:
+    knowledge_base = KnowledgeBase(
+        [
+            _document(
+                "council",
+                [
+                    "The vote followed advice from Lt. Gov. Ana Ruiz on Monday.",
+                    "Lieutenant Governor Ana Ruiz said the council may decide for itself.",
+                ],
+            )
+        ]
+    )
+
+    assert knowledge_base.search("whats ana ruiz's job title").hits[0].passage.paragraph == 2
+    # With no paragraph writing it out, the first naming her is the introduction still.
+    alone = KnowledgeBase([_document("council", ["Lt. Gov. Ana Ruiz spoke.", "Later, Ana Ruiz left."])])
+    assert alone.search("who is ana ruiz").hits[0].passage.paragraph == 1
 
 
 def _document(doc_id: str, paragraphs: list[str]) -> Document:

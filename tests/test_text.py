@@ -26,6 +26,8 @@ from bot.retrieval.text import (
     tokenize,
     word_lemmas,
     words,
+    writes_out,
+    written_short,
 )
 
 
@@ -92,6 +94,26 @@ def test_only_news_abbreviations_written_with_a_capital_and_a_period_are_written
     text: str, tokens: list[str]
 ) -> None:
     assert tokenize(text) == tokenize(" ".join(tokens))
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("California Atty. Gen. Kamala Harris", ("Attorney", "General")),
+        ("Fresno, Calif.", ("California",)),
+        ("California Attorney General Kamala Harris", ()),
+        ("the sen. said", ()),  # no capital
+        ("Miss. Smith", ()),  # a word too, never written out
+        ("gen z", ()),
+    ],
+)
+def test_the_words_a_text_writes_short_are_found_written_out(text: str, short: tuple[str, ...]) -> None:
+    assert written_short(text) == short
+
+
+def test_a_text_writes_words_out_only_in_full() -> None:
+    assert writes_out("California Attorney General Kamala Harris", ("Attorney", "General"))
+    assert not writes_out("California Atty. Gen. Kamala Harris", ("Attorney", "General"))
 
 
 @pytest.mark.parametrize("text", ["Baca’s", "Baca's", "BACA’S"])

@@ -320,6 +320,21 @@ def _may_abbreviate(text: str) -> bool:
     return text[text.rfind(" ") + 1 : -1].lstrip(_OPENING_PUNCTUATION) in NEWS_ABBREVIATIONS
 
 
+def written_short(text: str) -> tuple[str, ...]:
+    """The words ``text`` writes short as news abbreviations, written out: ("Attorney", "General")
+    for "California Atty. Gen. Kamala Harris"; () for most texts."""
+    if not _may_abbreviate(text):
+        return ()
+    found = (NEWS_ABBREVIATIONS.get(m.group(1)) for m in _ABBREVIATION_RE.finditer(normalise(text)))
+    return tuple(dict.fromkeys(word for word in found if word is not None))
+
+
+def writes_out(text: str, full_words: Iterable[str]) -> bool:
+    """True when ``text`` writes every one of ``full_words`` in full ("Attorney General")."""
+    written = {word.lower() for word in _WORD_RE.findall(normalise(text))}
+    return all(word.lower() in written for word in full_words)
+
+
 def searchable(text: str) -> str:
     """``text`` as it is searched: normalised, accents folded, news abbreviations written out
     ("Atty. Gen." as "Attorney General")."""
