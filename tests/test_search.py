@@ -162,6 +162,31 @@ def test_asking_who_someone_is_shows_where_the_article_introduces_them(
     assert introduction in top.passage.text
 
 
+def test_of_two_paragraphs_naming_a_title_the_one_that_writes_it_out_comes_first() -> None:
+    knowledge_base = KnowledgeBase(
+        [
+            _document(
+                "council",
+                [
+                    "Lt. Gov. Ana Ruiz said the council may decide.",
+                    "The council may decide, Lieutenant Governor Ana Ruiz said on Monday at the hall.",
+                ],
+            )
+        ]
+    )
+
+    # The first is shorter and would come first; the member typed the title as the second writes it.
+    assert knowledge_base.search("what did the lieutenant governor say").hits[0].passage.paragraph == 2
+
+
+def test_who_the_attorney_general_is_finds_where_the_article_writes_attorney_general(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    top = knowledge_base.search("who was the california attorney general in this").hits[0]
+
+    assert "California Attorney General Kamala Harris" in top.passage.text
+
+
 def test_the_introduction_shown_writes_the_title_out_when_a_paragraph_does() -> None:
     knowledge_base = KnowledgeBase(
         [

@@ -22,6 +22,7 @@ from bot.retrieval.text import (
     initialisms,
     is_dictionary_word,
     normalise,
+    short_only_terms,
     split_sentences,
     tokenize,
     word_lemmas,
@@ -109,6 +110,16 @@ def test_only_news_abbreviations_written_with_a_capital_and_a_period_are_written
 )
 def test_the_words_a_text_writes_short_are_found_written_out(text: str, short: tuple[str, ...]) -> None:
     assert written_short(text) == short
+
+
+def test_the_terms_a_text_holds_only_written_short_are_found() -> None:
+    assert short_only_terms("a directive issued by California Atty. Gen. Kamala Harris") == {
+        "attorney",
+        "general",
+    }
+    # "General" is written out too: only "attorney" comes from the abbreviation alone.
+    assert short_only_terms("The Atty. Gen. spoke to the General Assembly") == {"attorney"}
+    assert short_only_terms("California Attorney General Kamala Harris") == frozenset()
 
 
 def test_a_text_writes_words_out_only_in_full() -> None:

@@ -482,10 +482,21 @@ def joined_compounds(text: str) -> frozenset[str]:
 
 def search_terms(text: str) -> frozenset[str]:
     """The distinct terms of ``search_words(text)``, found without listing every pair."""
-    normalised = searchable(text)
+    return _terms_of(searchable(text))
+
+
+def _terms_of(normalised: str) -> frozenset[str]:
     found = set(chain.from_iterable(map(_token_term_tuple, _written_tokens(normalised))))
     found.update(map(term, _hyphen_joined(normalised)))
     return frozenset(found)
+
+
+def short_only_terms(text: str) -> frozenset[str]:
+    """The search terms ``text`` holds only as news abbreviations written out: {"attorney",
+    "general"} for "California Atty. Gen. Kamala Harris"; none for most texts."""
+    if not written_short(text):
+        return frozenset()
+    return search_terms(text) - _terms_of(fold_accents(normalise(text)))
 
 
 def capitalised_terms(text: str) -> frozenset[str]:
