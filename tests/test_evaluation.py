@@ -28,7 +28,7 @@ SECOND_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout2.jsonl"
 CHAT_HELD_OUT_SET = REPO_ROOT / "tests" / "data" / "article_holdout3.jsonl"
 BLIND_CHAT_SET = REPO_ROOT / "tests" / "data" / "article_holdout4.jsonl"
 BLIND_PLAIN_SET = REPO_ROOT / "tests" / "data" / "article_holdout5.jsonl"
-LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 72)]
+LATER_BLIND_SETS = [REPO_ROOT / "tests" / "data" / f"article_holdout{n}.jsonl" for n in range(6, 74)]
 # The eighth round's second chat set, written with more talk around its questions, has 4 answerable
 # questions refused on this version (5 at the start of that round, 3 at its end): its floor sits a
 # little above. The ninth round's first chat set refuses 3 (5 at the start of that round).
@@ -204,6 +204,7 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         (66, 67),
         (68, 69),
         (70, 71),
+        (72, 73),
     ],
     ids=[
         "phase-1",
@@ -235,6 +236,7 @@ def test_the_last_blind_pair_stays_above_its_floors(knowledge_base: KnowledgeBas
         "ninth-round-second-pair",
         "ninth-round-last-pair",
         "tenth-round-phase-1",
+        "tenth-round-second-pair",
         "tenth-round-last-pair",
     ],
 )
@@ -242,15 +244,15 @@ def test_the_newest_blind_pairs_stay_above_their_floors(
     knowledge_base: KnowledgeBase, chat_set: int, plain_set: int
 ) -> None:
     # Written from the article alone before each phase of ten rounds (and pairs after some phases). Measured
-    # on this version: chat hit@1 0.943, 0.914, 0.886, 0.843, 0.871, 0.957, 0.929, 0.857, 0.929, 0.871, 0.900,
-    # 0.914, 0.857, 0.871, 0.886, 0.957, 0.871, 0.886, 0.900, 0.857, 0.914, 0.886, 0.900, 0.871, 0.929, 0.814,
-    # 0.900, 0.857, 0.871, 0.857; hit@3 0.986, 1.000, 1.000, 0.943, 0.986, 0.986, 0.986, 0.971, 0.986, 0.957,
-    # 0.986, 1.000, 0.943, 0.957, 0.971, 1.000, 0.971, 0.929, 0.986, 0.957, 0.986, 0.971, 0.971, 0.943, 0.971,
-    # 0.943, 0.971, 0.957, 0.986, 0.943; plain hit@1 0.979, 0.938, 0.958, 0.958, 0.917, 0.979, 0.938, 0.938,
-    # 0.917, 0.958, 0.958, 0.958, 0.979, 0.938, 0.958, 1.000, 0.979, 1.000, 0.958, 0.979, 0.979, 0.979, 0.938,
-    # 0.979, 0.896, 0.958, 0.958, 0.958, 0.938, 0.958; hit@3 1.000, 1.000, 0.958, 0.958, 1.000, 1.000, 0.979,
-    # 0.958, 0.979, 0.979, 0.979, 0.979, 1.000, 0.979, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000,
-    # 1.000, 1.000, 1.000, 1.000, 1.000, 0.979, 0.979, 1.000.
+    # on this version: chat hit@1 0.943, 0.929, 0.900, 0.857, 0.886, 0.957, 0.929, 0.843, 0.943, 0.886, 0.900,
+    # 0.900, 0.871, 0.871, 0.900, 0.971, 0.900, 0.886, 0.900, 0.871, 0.914, 0.886, 0.900, 0.871, 0.929, 0.829,
+    # 0.900, 0.857, 0.886, 0.857, 0.857; hit@3 0.986, 1.000, 1.000, 0.943, 0.986, 0.986, 0.986, 0.971, 0.986,
+    # 0.957, 0.986, 1.000, 0.943, 0.957, 0.971, 1.000, 0.971, 0.929, 0.986, 0.957, 0.986, 0.971, 0.971, 0.943,
+    # 0.971, 0.943, 0.971, 0.957, 0.986, 0.943, 0.957; plain hit@1 0.979, 0.938, 0.958, 0.958, 0.917, 0.979,
+    # 0.938, 0.938, 0.917, 0.958, 0.958, 0.979, 0.979, 0.938, 0.958, 1.000, 0.979, 1.000, 0.958, 0.979, 0.979,
+    # 0.979, 0.958, 1.000, 0.896, 0.958, 0.958, 0.958, 0.938, 0.979, 0.979; hit@3 1.000, 1.000, 0.958, 0.958,
+    # 1.000, 1.000, 0.979, 0.958, 0.979, 0.979, 0.979, 0.979, 1.000, 0.979, 1.000, 1.000, 1.000, 1.000, 1.000,
+    # 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 0.979, 0.979, 1.000, 0.979.
     # The floors sit a few questions below, so that a change that costs them is seen, not so that
     # noise fails.
     chat = evaluate(
