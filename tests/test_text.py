@@ -309,7 +309,7 @@ INDEXED_TEXTS = [
     "Los Angeles County Sheriff Lee Baca. Atty. Gen. Kamala Harris wrote; they said, then he saw.",
     "Sheriff Baca",
 ]
-INDEXED_WORDS = "The Sheriff Lee Baca low-level TRUSTAct L.A. said Céloron 20,000".split()
+INDEXED_WORDS = "The Sheriff Lee Baca low-level TRUSTAct L.A. said Céloron 20,000 Atty. Gen.".split()
 
 
 def test_encoded_texts_are_the_search_terms_and_initialisms_of_each_text() -> None:
@@ -320,6 +320,7 @@ def test_encoded_texts_are_the_search_terms_and_initialisms_of_each_text() -> No
     assert encoded.terms() == terms
     assert list(encoded.vocabulary) == list(dict.fromkeys(chain.from_iterable(terms)))
     assert encoded.word_terms == {pair for words in plain for pair in words}
+    assert encoded.written_out == (4,)  # "Atty. Gen." written out
 
 
 @settings(max_examples=100, deadline=None)
@@ -340,6 +341,9 @@ def test_encoded_texts_agree_with_the_plain_functions_on_generated_texts(texts: 
     assert encoded.terms() == terms
     assert list(encoded.vocabulary) == list(dict.fromkeys(chain.from_iterable(terms)))
     assert encoded.word_terms == {pair for words in plain for pair in words}
+    assert encoded.written_out == tuple(
+        i for i, text in enumerate(texts) if text_module.searchable(text) != fold_accents(normalise(text))
+    )
 
 
 @settings(max_examples=200, deadline=None)

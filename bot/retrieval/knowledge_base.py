@@ -276,10 +276,11 @@ class KnowledgeBase:
         # order, so each document is a run of consecutive passages.
         runs = [len(list(run)) for _, run in itertools.groupby(p.doc_id for p in self.passages)]
         self._document_of = np.repeat(np.arange(len(runs)), runs)
-        # The passages holding terms only as news abbreviations written out, with those terms, found
-        # for each passage when it is first a candidate (``_read_short``).
-        self._short_only: dict[int, frozenset[str]] = {}
-        self._short_read = np.zeros(len(self.passages), dtype=np.bool_)
+        # The passages holding terms only as news abbreviations written out, with those terms
+        # (``SHORT_WORD_SHARE``): few passages abbreviate, and only those are read again.
+        self._short_only: dict[int, frozenset[str]] = {
+            i: short for i in encoded.written_out if (short := short_only_terms(self.passages[i].search_text))
+        }
         several = 1 < len(runs) == len(self.documents)
         self.document_index = index.grouped(np.asarray(runs, dtype=np.int64)) if several else None
 
@@ -405,12 +406,9 @@ class KnowledgeBase:
     ) -> dict[int, float]:
         """What each candidate (by its position in ``candidates``) earns less for the question words
         it holds only as news abbreviations written out (``SHORT_WORD_SHARE``)."""
-        unread = candidates[~self._short_read[candidates]]
-        for i in unread.tolist():
-            if found := short_only_terms(self.passages[i].text):
-                self._short_only[i] = found
-        self._short_read[unread] = True
         penalties: dict[int, float] = {}
+        if not self._short_only:
+            return penalties
         for j, i in enumerate(candidates.tolist()):
             short = self._short_only.get(i)
             if short is None:

@@ -338,8 +338,12 @@ def writes_out(text: str, full_words: Iterable[str]) -> bool:
 def searchable(text: str) -> str:
     """``text`` as it is searched: normalised, accents folded, news abbreviations written out
     ("Atty. Gen." as "Attorney General")."""
-    text = fold_accents(normalise(text))
-    return _ABBREVIATION_RE.sub(_written_out, text) if _may_abbreviate(text) else text
+    return _write_out(fold_accents(normalise(text)))
+
+
+def _write_out(folded: str) -> str:
+    """Normalised, folded ``folded`` with its news abbreviations written out (itself when none)."""
+    return _ABBREVIATION_RE.sub(_written_out, folded) if _may_abbreviate(folded) else folded
 
 
 def words(text: str) -> list[str]:
@@ -549,13 +553,15 @@ class EncodedTexts:
 
     ``vocabulary`` numbers the terms in order of first occurrence; ``sequence`` holds every text's
     term ids (C ints) and ``lengths`` how many belong to each text (C long longs); ``word_terms`` are
-    the distinct ``(word, term)`` pairs, for the speller.
+    the distinct ``(word, term)`` pairs, for the speller; ``written_out`` the positions of the texts
+    whose news abbreviations were written out (``searchable``).
     """
 
     vocabulary: dict[str, int]
     sequence: array[int]
     lengths: array[int]
     word_terms: set[tuple[str, str]]
+    written_out: tuple[int, ...] = ()
 
     def terms(self) -> list[list[str]]:
         """Each text's terms, spelled out (for tests and debugging; the index reads the ids)."""
@@ -603,8 +609,12 @@ def encode_texts(texts: Iterable[str]) -> EncodedTexts:
     table = _TermIdsOfTokens()
     pairs = table.word_terms
     sequence, lengths = array("i"), array("q")
-    for text in texts:
-        normalised = searchable(text)
+    written_out: list[int] = []
+    for position, text in enumerate(texts):
+        plain = fold_accents(normalise(text))
+        normalised = _write_out(plain)
+        if normalised is not plain and normalised != plain:
+            written_out.append(position)
         before = len(sequence)
         sequence.extend(chain.from_iterable(map(table.__getitem__, _written_tokens(normalised))))
         for word in _hyphen_joined(normalised):
@@ -615,4 +625,4 @@ def encode_texts(texts: Iterable[str]) -> EncodedTexts:
             pairs.add((letters, letters))
             sequence.append(table.term_id(letters))
         lengths.append(len(sequence) - before)
-    return EncodedTexts(table.vocabulary, sequence, lengths, pairs)
+    return EncodedTexts(table.vocabulary, sequence, lengths, pairs, tuple(written_out))
