@@ -163,16 +163,9 @@ def test_asking_who_someone_is_shows_where_the_article_introduces_them(
 
 
 def test_of_two_paragraphs_naming_a_title_the_one_that_writes_it_out_comes_first() -> None:
-    knowledge_base = KnowledgeBase(
-        [
-            _document(
-                "council",
-                [
-                    "Lt. Gov. Ana Ruiz said the council may decide.",
-                    "The council may decide, Lieutenant Governor Ana Ruiz said on Monday at the hall.",
-                ],
-            )
-        ]
+    knowledge_base = _council(
+        "Lt. Gov. Ana Ruiz said the council may decide.",
+        "The council may decide, Lieutenant Governor Ana Ruiz said on Monday at the hall.",
     )
 
     # The first is shorter and would come first; the member typed the title as the second writes it.
@@ -188,22 +181,20 @@ def test_who_the_attorney_general_is_finds_where_the_article_writes_attorney_gen
 
 
 def test_the_introduction_shown_writes_the_title_out_when_a_paragraph_does() -> None:
-    knowledge_base = KnowledgeBase(
-        [
-            _document(
-                "council",
-                [
-                    "The vote followed advice from Lt. Gov. Ana Ruiz on Monday.",
-                    "Lieutenant Governor Ana Ruiz said the council may decide for itself.",
-                ],
-            )
-        ]
+    knowledge_base = _council(
+        "The vote followed advice from Lt. Gov. Ana Ruiz on Monday.",
+        "Lieutenant Governor Ana Ruiz said the council may decide for itself.",
     )
 
     assert knowledge_base.search("whats ana ruiz's job title").hits[0].passage.paragraph == 2
     # With no paragraph writing it out, the first naming her is the introduction still.
-    alone = KnowledgeBase([_document("council", ["Lt. Gov. Ana Ruiz spoke.", "Later, Ana Ruiz left."])])
+    alone = _council("Lt. Gov. Ana Ruiz spoke.", "Later, Ana Ruiz left.")
     assert alone.search("who is ana ruiz").hits[0].passage.paragraph == 1
+
+
+def _council(first: str, second: str) -> KnowledgeBase:
+    """A knowledge base of one article about a council, of two paragraphs."""
+    return KnowledgeBase([_document("council", [first, second])])
 
 
 def _document(doc_id: str, paragraphs: list[str]) -> Document:
