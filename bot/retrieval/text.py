@@ -323,9 +323,10 @@ def _may_abbreviate(text: str) -> bool:
 def written_short(text: str) -> tuple[str, ...]:
     """The words ``text`` writes short as news abbreviations, written out: ("Attorney", "General")
     for "California Atty. Gen. Kamala Harris"; () for most texts."""
-    if not _may_abbreviate(text):
+    folded = fold_accents(normalise(text))
+    if not _may_abbreviate(folded):
         return ()
-    found = (NEWS_ABBREVIATIONS.get(m.group(1)) for m in _ABBREVIATION_RE.finditer(normalise(text)))
+    found = (NEWS_ABBREVIATIONS.get(m.group(1)) for m in _ABBREVIATION_RE.finditer(folded))
     return tuple(dict.fromkeys(word for word in found if word is not None))
 
 
