@@ -276,10 +276,12 @@ class KnowledgeBase:
         # order, so each document is a run of consecutive passages.
         runs = [len(list(run)) for _, run in itertools.groupby(p.doc_id for p in self.passages)]
         self._document_of = np.repeat(np.arange(len(runs)), runs)
-        # The passages holding terms only as news abbreviations written out, with those terms
+        # The passages holding terms only as news abbreviations written out, with those terms' ids
         # (``SHORT_WORD_SHARE``): few passages abbreviate, and only those are read again.
-        self._short_only: dict[int, frozenset[str]] = {
-            i: short for i in encoded.written_out if (short := short_only_terms(self.passages[i].search_text))
+        self._short_only: dict[int, frozenset[int]] = {
+            i: frozenset(index.vocabulary[t] for t in short)
+            for i in encoded.written_out
+            if (short := short_only_terms(self.passages[i].search_text))
         }
         several = 1 < len(runs) == len(self.documents)
         self.document_index = index.grouped(np.asarray(runs, dtype=np.int64)) if several else None
@@ -382,7 +384,7 @@ class KnowledgeBase:
         held_weight = sum((weight * holds[t] for t, weight in weights.items()), np.zeros(candidates.size))
         held_count = sum((holds[t].astype(np.int64) for t in weights), np.zeros(candidates.size, np.int64))
         together = self._slot_bonus(candidates, slot)
-        short = self._short_word_penalty(candidates, terms)
+        short = self._short_word_penalty(candidates, weights)
         scored: list[tuple[int, float]] = []
         best: list[float] = []  # combined scores so far, ascending: best[-k] is the k-th best
         for j, first_score in enumerate(first.scores):
@@ -402,25 +404,22 @@ class KnowledgeBase:
         return [(i, matched[i]) for i, _ in scored[:k]]
 
     def _short_word_penalty(
-        self, candidates: npt.NDArray[np.int64], terms: Sequence[QueryTerm]
+        self, candidates: npt.NDArray[np.int64], weights: Mapping[int, float]
     ) -> dict[int, float]:
-        """What each candidate (by its position in ``candidates``) earns less for the question words
-        it holds only as news abbreviations written out (``SHORT_WORD_SHARE``)."""
-        penalties: dict[int, float] = {}
+        """What each candidate (by its position in ``candidates``) earns less for the question's terms
+        (``weights``, by term id, as ``_candidates`` weighs them) that it holds only as news
+        abbreviations written out (``SHORT_WORD_SHARE``)."""
         if not self._short_only:
-            return penalties
+            return {}
+        penalties: dict[int, float] = {}
         for j, i in enumerate(candidates.tolist()):
-            short = self._short_only.get(i)
-            if short is None:
-                continue
-            weights: dict[str, float] = {}
-            for t in terms:
-                if t.term is not None and t.term in short:
-                    weights[t.term] = max(t.weight, weights.get(t.term, 0.0))
-            if weights:
-                penalties[j] = SHORT_WORD_SHARE * sum(
-                    map(self.index.reference_contribution, weights.values())
-                )
+            short = [
+                self.index.reference_contribution(w)
+                for t, w in weights.items()
+                if t in self._short_only.get(i, ())
+            ]
+            if short:
+                penalties[j] = SHORT_WORD_SHARE * sum(short)
         return penalties
 
     def _slot_bonus(self, candidates: npt.NDArray[np.int64], slot: WhichDid | None) -> dict[int, float]:
